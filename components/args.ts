@@ -1,0 +1,105 @@
+/**
+ * The component's inputs. Plain interfaces with documented defaults and no union types, so the
+ * same shape can be published as a multi-language component schema.
+ */
+
+/** An nginx TLS server that the component runs in the cluster to stand in for an external service. */
+export interface ServerArgs {
+    /** Namespace for the server. Created by the component, without sidecar injection. */
+    namespace: string;
+    /** Name of the Deployment and Service. The destination's `host` must be `<name>.<namespace>.svc.cluster.local`. */
+    name: string;
+    /** Container image, pinned. Default: `nginxinc/nginx-unprivileged:1.27.3-alpine` (runs as UID 101). */
+    image?: string;
+}
+
+/** One external service that mesh workloads reach over plain HTTP and the egress gateway reaches over TLS. */
+export interface DestinationArgs {
+    /** Short name (DNS-1123 label). Names the subset and the Istio objects: `egressgateway-for-<name>`, `originate-tls-for-<name>`. */
+    name: string;
+    /** DNS name of the service, as workloads call it and as its certificate's subjectAltName carries it. */
+    host: string;
+    /** TLS port of the service. Default: `443`. Port 80 is taken by the mesh-side plain-HTTP route. */
+    port?: number;
+    /** `SIMPLE` (server authentication) or `MUTUAL` (the gateway also presents a client certificate). Default: `SIMPLE`. */
+    mode?: string;
+    /**
+     * Name the origination DestinationRule gives as `credentialName`. The gateway reads `<credentialName>-cacert` for SIMPLE
+     * and `<credentialName>` for MUTUAL, in the gateway's namespace. Must not start with `istio` or `prometheus`.
+     * Default: `client-credential-<name>`.
+     */
+    credentialName?: string;
+    /**
+     * PEM CA certificate(s) that signed the service's certificate. Required for an outside host (no `server`);
+     * not allowed with `server`, whose CA the component makes.
+     */
+    caCertPem?: string;
+    /** Run an nginx TLS server for this destination inside the cluster. Default: none (the host is outside the cluster). */
+    server?: ServerArgs;
+    /** Names the gateway accepts in the service certificate's subjectAltName. Default: the SNI (`host`) alone. */
+    subjectAltNames?: string[];
+}
+
+/** The egress gateway that originates TLS. */
+export interface GatewayArgs {
+    /** Namespace of the gateway's pods, where the credential Secrets must live. Default: `istio-system`. */
+    namespace?: string;
+    /** Name of the gateway's Service, and of the Istio Gateway object. Default: `istio-egressgateway`. */
+    name?: string;
+    /** Labels of the gateway's pods. Default: `{istio: egressgateway}`. */
+    selector?: { [label: string]: string };
+    /** Deploy a dedicated gateway with the `istio/gateway` Helm chart, for clusters with istiod alone. Default: `false`. */
+    deploy?: boolean;
+    /** Version of the `istio/gateway` chart when `deploy` is set. Default: `1.28.0`. */
+    chartVersion?: string;
+}
+
+/** How the component's certificate authorities and certificates are made. */
+export interface CaArgs {
+    /** Subject organization of every root CA. Default: `example Inc.`. */
+    organization?: string;
+    /** Subject common name of every root CA. Default: `example.com`. */
+    commonName?: string;
+    /** Key algorithm: `RSA` or `ECDSA` (Envoy accepts no other for TLS). Default: `RSA`. */
+    algorithm?: string;
+    /** RSA key size, with `RSA`: 2048, 3072 or 4096. Default: `2048`. */
+    rsaBits?: number;
+    /** Curve, with `ECDSA`: `P256` or `P384`. Default: `P256`. */
+    ecdsaCurve?: string;
+    /** Lifetime of every certificate in hours. Default: `8760` (365 days). */
+    validityHours?: number;
+    /** Hours before expiry in which `pulumi up --refresh` re-issues a certificate. Default: `720` (30 days). */
+    earlyRenewalHours?: number;
+    /** Any string. Changing it re-issues every key and certificate. Default: `""`. */
+    rotation?: string;
+}
+
+/** NetworkPolicies that leave client namespaces no egress but the gateway, the control plane and DNS. */
+export interface LockdownArgs {
+    /** Namespaces whose pods get the policy. Required, non-empty. */
+    namespaces: string[];
+    /** Namespace of istiod, which sidecars must still reach. Default: `istio-system`. */
+    controlPlaneNamespace?: string;
+}
+
+export interface EgressTlsOriginationArgs {
+    /** The external services to reach through the gateway. Required, non-empty, names and credentials unique. */
+    destinations: DestinationArgs[];
+    /** The egress gateway. Default: `istio-egressgateway` in `istio-system`, selector `istio: egressgateway`. */
+    gateway?: GatewayArgs;
+    /** Namespace for the Gateway, the gateway-bound DestinationRules, VirtualServices and ServiceEntries. Default: `default`. */
+    routingNamespace?: string;
+    /** `networking.istio.io/v1` (Istio ≥ 1.22), `networking.istio.io/v1beta1` or `networking.istio.io/v1alpha3`. Default: `networking.istio.io/v1`. */
+    istioApiVersion?: string;
+    /** Certificate settings. Defaults as in the walkthrough: RSA 2048, `O=example Inc., CN=example.com`, 365 days. */
+    ca?: CaArgs;
+    /** Egress lockdown for client namespaces. Default: none. */
+    lockdown?: LockdownArgs;
+    /**
+     * Run a Job on each `pulumi up` that curls every destination through the mesh; `pulumi up` fails unless every page
+     * arrives. Default: `false`.
+     */
+    verify?: boolean;
+    /** Sidecar-injected namespace the component creates for the verify Job. Default: `egress-tls-verify`. */
+    verifyNamespace?: string;
+}

@@ -1,0 +1,87 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { EgressTlsOriginationArgs } from "./args";
+import { issueCertificates } from "./certificates";
+import { ResolvedConfig, ResolvedDestination, ResolvedServer, resolveConfig } from "./config";
+import { childName, commonLabels, objectNames } from "./naming";
+import { renderLockdownPolicy } from "./render/lockdown";
+import { gatewayObject, RoutingContext, routeThroughGateway } from "./routing";
+import { deployTlsServer, serverNamespace } from "./tlsServer";
+
+/** How to see a destination work: a request from a sidecar-injected client, and the gateway's log line for it. */
+export interface CheckCommands {
+    request: string;
+    gatewayLog: string;
+}
+
+function checkCommands(config: ResolvedConfig, destination: ResolvedDestination): CheckCommands {
+    const selector = Object.entries(config.gateway.selector).map(([k, v]) => `${k}=${v}`).join(",");
+    return {
+        request: `kubectl exec deploy/sleep -c sleep -- curl -sS http://${destination.host}`,
+        gatewayLog: `kubectl logs -l ${selector} -n ${config.gateway.namespace} | grep '${destination.host}' | grep HTTP`,
+    };
+}
+
+/**
+ * Istio TLS origination for egress traffic through an egress gateway, with SDS credentials, for several destinations
+ * at once. Each destination gets its own CA, credential Secret, gateway subset and origination rule; a destination with
+ * `server` also gets an in-cluster nginx TLS server standing in for the external service.
+ */
+export class EgressTlsOrigination extends pulumi.ComponentResource {
+    /** Each destination's CA certificate (PEM, public): made by the component, or brought as `caCertPem`. */
+    public readonly caCertificates: pulumi.Output<{ [destination: string]: string }>;
+    /** Each destination's credential Secret, as `namespace/name`. */
+    public readonly credentialSecrets: pulumi.Output<{ [destination: string]: string }>;
+    /** Each destination's check: a curl from a sidecar-injected client and the gateway log grep. */
+    public readonly checkCommands: pulumi.Output<{ [destination: string]: CheckCommands }>;
+
+    constructor(name: string, args: EgressTlsOriginationArgs, opts?: pulumi.ComponentResourceOptions) {
+        const config = resolveConfig(args);
+        super("egress-tls:index:EgressTlsOrigination", name, {}, opts);
+        const labels = commonLabels(name);
+        const parent = this;
+
+        const rotation = new random.RandomId(childName(name, "rotation"), {
+            byteLength: 8,
+            keepers: { rotation: config.ca.rotation, validityHours: String(config.ca.validityHours) },
+        }, { parent });
+        const issueContext = { component: name, parent, ca: config.ca, rotationTrigger: rotation.hex };
+
+        const namespaces = new Map<string, k8s.core.v1.Namespace>();
+        const serverContext = { component: name, parent, labels };
+        const routingContext: RoutingContext = { component: name, parent, labels, config, gatewayReady: [] };
+        const gateway = gatewayObject(routingContext);
+
+        const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
+        const credentialSecrets: { [destination: string]: string } = {};
+        for (const destination of config.destinations) {
+            const certificates = issueCertificates(issueContext, destination, config.gateway);
+            const caCertPem = certificates?.ca.certPem ?? pulumi.output(destination.caCertPem as string);
+            caCertificates[destination.name] = caCertPem;
+            if (destination.server && certificates?.server) {
+                const server: ResolvedServer = destination.server;
+                if (!namespaces.has(server.namespace)) namespaces.set(server.namespace, serverNamespace(serverContext, server.namespace));
+                deployTlsServer(serverContext, { ...destination, server }, namespaces.get(server.namespace)!, { ca: certificates.ca, server: certificates.server });
+            }
+            routeThroughGateway(routingContext, destination, gateway, caCertPem, certificates);
+            credentialSecrets[destination.name] = `${config.gateway.namespace}/${objectNames.credentialSecret(destination)}`;
+        }
+
+        for (const namespace of config.lockdown?.namespaces ?? []) {
+            new k8s.networking.v1.NetworkPolicy(childName(name, "lockdown", namespace), {
+                metadata: { name: objectNames.lockdownPolicy(), namespace, labels },
+                spec: renderLockdownPolicy(config.lockdown!, config.gateway),
+            }, { parent });
+        }
+
+        this.caCertificates = pulumi.output(caCertificates);
+        this.credentialSecrets = pulumi.output(credentialSecrets);
+        this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, checkCommands(config, d)])));
+        this.registerOutputs({
+            caCertificates: this.caCertificates,
+            credentialSecrets: this.credentialSecrets,
+            checkCommands: this.checkCommands,
+        });
+    }
+}

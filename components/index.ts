@@ -1,0 +1,3 @@
+export * from "./args";
+export { ConfigError, resolveConfig } from "./config";
+export { CheckCommands, EgressTlsOrigination } from "./egressTlsOrigination";

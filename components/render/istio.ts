@@ -1,0 +1,97 @@
+import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule" with { "resolution-mode": "import" };
+import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway" with { "resolution-mode": "import" };
+import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry" with { "resolution-mode": "import" };
+import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService" with { "resolution-mode": "import" };
+import { ResolvedConfig, ResolvedDestination, ResolvedGateway } from "../config";
+import { objectNames } from "../naming";
+
+// Specs are typed by the upstream CRD schemas, so a misspelt field fails to compile instead of being pruned by the API server.
+export type GatewaySpec = NonNullable<IGateway["spec"]>;
+export type DestinationRuleSpec = NonNullable<IDestinationRule["spec"]>;
+export type VirtualServiceSpec = NonNullable<IVirtualService["spec"]>;
+export type ServiceEntrySpec = NonNullable<IServiceEntry["spec"]>;
+
+/** The mesh-side port workloads call in plain HTTP; the sidecar sends it to the gateway instead. */
+export const MESH_HTTP_PORT = 80;
+/** The gateway's listener for mesh traffic, secured with Istio mutual TLS. */
+export const GATEWAY_PORT = 443;
+
+/** One Gateway for every destination: mesh traffic reaches the egress gateway on 443 in Istio mutual TLS. */
+export function renderGateway(config: Pick<ResolvedConfig, "gateway" | "destinations">): GatewaySpec {
+    return {
+        selector: config.gateway.selector,
+        servers: [{
+            port: { number: GATEWAY_PORT, name: "https", protocol: "HTTPS" },
+            hosts: config.destinations.map((d) => d.host),
+            tls: { mode: "ISTIO_MUTUAL" },
+        }],
+    };
+}
+
+/** Sidecar → gateway: the destination's own subset, so each destination keeps its SNI. */
+export function renderGatewayDestinationRule(destination: ResolvedDestination, gateway: ResolvedGateway): DestinationRuleSpec {
+    return {
+        host: objectNames.gatewayHost(gateway),
+        subsets: [{
+            name: destination.name,
+            trafficPolicy: {
+                loadBalancer: { simple: "ROUND_ROBIN" },
+                portLevelSettings: [{ port: { number: GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: destination.host } }],
+            },
+        }],
+    };
+}
+
+/** mesh :80 → gateway subset :443; gateway :443 → the host on its TLS port. */
+export function renderVirtualService(destination: ResolvedDestination, gateway: ResolvedGateway): VirtualServiceSpec {
+    return {
+        hosts: [destination.host],
+        gateways: [gateway.name, "mesh"],
+        http: [
+            {
+                match: [{ gateways: ["mesh"], port: MESH_HTTP_PORT }],
+                route: [{ destination: { host: objectNames.gatewayHost(gateway), subset: destination.name, port: { number: GATEWAY_PORT } }, weight: 100 }],
+            },
+            {
+                match: [{ gateways: [gateway.name], port: GATEWAY_PORT }],
+                route: [{ destination: { host: destination.host, port: { number: destination.port } }, weight: 100 }],
+            },
+        ],
+    };
+}
+
+/**
+ * Gateway → host: TLS originated with the SDS credential. Exported to its own namespace only, so no sidecar
+ * elsewhere tries to originate TLS with a credential it cannot read.
+ */
+export function renderOriginationDestinationRule(destination: ResolvedDestination): DestinationRuleSpec {
+    return {
+        host: destination.host,
+        exportTo: ["."],
+        trafficPolicy: {
+            loadBalancer: { simple: "ROUND_ROBIN" },
+            portLevelSettings: [{
+                port: { number: destination.port },
+                tls: {
+                    mode: destination.mode,
+                    credentialName: destination.credentialName,
+                    sni: destination.host,
+                    ...(destination.subjectAltNames.length > 0 ? { subjectAltNames: destination.subjectAltNames } : {}),
+                },
+            }],
+        },
+    };
+}
+
+/** An outside host is unknown to the mesh until registered; DNS resolution lets the gateway follow its address. */
+export function renderServiceEntry(destination: ResolvedDestination): ServiceEntrySpec {
+    return {
+        hosts: [destination.host],
+        location: "MESH_EXTERNAL",
+        resolution: "DNS",
+        ports: [
+            { number: MESH_HTTP_PORT, name: "http", protocol: "HTTP" },
+            { number: destination.port, name: "https", protocol: "HTTPS" },
+        ],
+    };
+}

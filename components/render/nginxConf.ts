@@ -1,0 +1,63 @@
+import { ResolvedDestination } from "../config";
+
+/** Where the server container finds its files; the Deployment mounts the Secrets and the ConfigMap here. */
+export const SERVER_PATHS = {
+    config: "/etc/nginx",
+    serverCerts: "/etc/nginx-server-certs",
+    caCerts: "/etc/nginx-ca-certs",
+    html: "/usr/share/nginx/html",
+    /** Writable emptyDirs: the root filesystem is read-only. */
+    tmp: "/tmp",
+    cache: "/var/cache/nginx",
+};
+
+/** The unprivileged image cannot bind ports below 1024; the Service maps the destination port here. */
+export const SERVER_CONTAINER_PORT = 8443;
+
+/** Key of the CA certificate in the `<name>-ca-certs` Secret. */
+export const CA_CERT_KEY = "ca.crt";
+
+/**
+ * nginx.conf for the in-cluster TLS server: the walkthrough's, made fit for a non-root, read-only container
+ * and for MUTUAL destinations (client certificates required and checked against the destination's CA).
+ */
+export function renderNginxConf(destination: Pick<ResolvedDestination, "host" | "mode">): string {
+    const verifyClient = destination.mode === "MUTUAL"
+        ? "ssl_verify_client on; # MUTUAL: the egress gateway must present a certificate from this CA"
+        : "ssl_verify_client off; # SIMPLE: the server does not ask for a client certificate";
+    return `pid ${SERVER_PATHS.tmp}/nginx.pid;
+error_log /dev/stderr;
+
+events {
+}
+
+http {
+  log_format main '$remote_addr - $remote_user [$time_local]  $status '
+  '"$request" $body_bytes_sent "$http_referer" '
+  '"$http_user_agent" "$http_x_forwarded_for"';
+  access_log /dev/stdout main;
+  error_log /dev/stderr;
+
+  client_body_temp_path ${SERVER_PATHS.tmp}/client_temp;
+  proxy_temp_path ${SERVER_PATHS.tmp}/proxy_temp;
+  types {
+    text/html html;
+  }
+  default_type application/octet-stream;
+
+  server {
+    listen ${SERVER_CONTAINER_PORT} ssl;
+
+    root ${SERVER_PATHS.html};
+    index index.html;
+
+    server_name ${destination.host};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_certificate ${SERVER_PATHS.serverCerts}/tls.crt;
+    ssl_certificate_key ${SERVER_PATHS.serverCerts}/tls.key;
+    ssl_client_certificate ${SERVER_PATHS.caCerts}/${CA_CERT_KEY};
+    ${verifyClient}
+  }
+}
+`;
+}

@@ -1,0 +1,80 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DestinationCertificates } from "./certificates";
+import { ResolvedConfig, ResolvedDestination } from "./config";
+import { childName, objectNames } from "./naming";
+import {
+    renderGateway, renderGatewayDestinationRule, renderOriginationDestinationRule, renderServiceEntry, renderVirtualService,
+} from "./render/istio";
+
+export interface RoutingContext {
+    component: string;
+    parent: pulumi.Resource;
+    labels: { [label: string]: string };
+    config: ResolvedConfig;
+    /** Resources that must exist before anything in the gateway's namespace (a deployed gateway). */
+    gatewayReady: pulumi.Resource[];
+}
+
+function istioObject(
+    context: RoutingContext,
+    logicalName: string,
+    kind: string,
+    metadata: { name: string; namespace: string },
+    spec: object,
+    dependsOn: pulumi.Resource[] = [],
+): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(logicalName, {
+        apiVersion: context.config.istioApiVersion,
+        kind,
+        metadata: { ...metadata, labels: context.labels },
+        spec,
+    }, { parent: context.parent, dependsOn });
+}
+
+/** The single Gateway object every destination's VirtualService binds to. */
+export function gatewayObject(context: RoutingContext): k8s.apiextensions.CustomResource {
+    const { gateway, routingNamespace } = context.config;
+    return istioObject(context, childName(context.component, "gateway"), "Gateway",
+        { name: gateway.name, namespace: routingNamespace }, renderGateway(context.config), context.gatewayReady);
+}
+
+/**
+ * The Secret the gateway loads over SDS: `ca.crt` for SIMPLE; `tls.crt`, `tls.key` and `ca.crt` for MUTUAL.
+ * It lives in the gateway's namespace, the only one the gateway reads credentials from.
+ */
+function credentialSecret(context: RoutingContext, destination: ResolvedDestination, caCertPem: pulumi.Input<string>, certificates?: DestinationCertificates): k8s.core.v1.Secret {
+    const client = destination.mode === "MUTUAL" ? certificates?.client : undefined;
+    return new k8s.core.v1.Secret(childName(context.component, destination.name, "credential"), {
+        metadata: { name: objectNames.credentialSecret(destination), namespace: context.config.gateway.namespace, labels: context.labels },
+        stringData: client ? { "tls.crt": client.certPem, "tls.key": client.keyPem, "ca.crt": caCertPem } : { "ca.crt": caCertPem },
+    }, { parent: context.parent, dependsOn: context.gatewayReady });
+}
+
+/**
+ * One destination's path: credential → origination rule, and subsets, ServiceEntry and origination rule before the
+ * VirtualService that sends traffic through them (make-before-break: no 503 while rules are missing).
+ */
+export function routeThroughGateway(
+    context: RoutingContext,
+    destination: ResolvedDestination,
+    gateway: k8s.apiextensions.CustomResource,
+    caCertPem: pulumi.Input<string>,
+    certificates?: DestinationCertificates,
+): { credential: k8s.core.v1.Secret; virtualService: k8s.apiextensions.CustomResource } {
+    const { config } = context;
+    const name = (suffix: string) => childName(context.component, destination.name, suffix);
+    const credential = credentialSecret(context, destination, caCertPem, certificates);
+    const origination = istioObject(context, name("originate-tls"), "DestinationRule",
+        { name: objectNames.originationDestinationRule(destination), namespace: config.gateway.namespace },
+        renderOriginationDestinationRule(destination), [credential]);
+    const subset = istioObject(context, name("gateway-subset"), "DestinationRule",
+        { name: objectNames.gatewayDestinationRule(destination), namespace: config.routingNamespace },
+        renderGatewayDestinationRule(destination, config.gateway));
+    const serviceEntry = destination.server ? [] : [istioObject(context, name("service-entry"), "ServiceEntry",
+        { name: objectNames.serviceEntry(destination), namespace: config.routingNamespace }, renderServiceEntry(destination))];
+    const virtualService = istioObject(context, name("virtual-service"), "VirtualService",
+        { name: objectNames.virtualService(destination), namespace: config.routingNamespace },
+        renderVirtualService(destination, config.gateway), [gateway, subset, origination, ...serviceEntry]);
+    return { credential, virtualService };
+}

@@ -1,0 +1,62 @@
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DestinationCertificates } from "./certificates";
+import { ResolvedDestination, ResolvedServer } from "./config";
+import { childName, objectNames } from "./naming";
+import { CA_CERT_KEY, renderNginxConf } from "./render/nginxConf";
+import { renderServerDeployment, renderServerNamespaceLabels, renderServerService } from "./render/tlsServer";
+
+export interface ServerContext {
+    component: string;
+    parent: pulumi.Resource;
+    labels: { [label: string]: string };
+}
+
+/** The namespace of one or more in-cluster servers: outside the mesh, restricted Pod Security. */
+export function serverNamespace(context: ServerContext, namespace: string): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(childName(context.component, "ns", namespace), {
+        metadata: { name: namespace, labels: { ...context.labels, ...renderServerNamespaceLabels() } },
+    }, { parent: context.parent });
+}
+
+/** A digest of everything the server reads at start, so a new certificate or config rolls its pods. */
+export function serverChecksum(parts: pulumi.Input<string>[]): pulumi.Output<string> {
+    return pulumi.all(parts).apply((texts) => createHash("sha256").update(texts.join("\0")).digest("hex"));
+}
+
+/** The walkthrough's nginx TLS server: its Secrets, ConfigMap, Deployment and Service. */
+export function deployTlsServer(
+    context: ServerContext,
+    destination: ResolvedDestination & { server: ResolvedServer },
+    namespace: k8s.core.v1.Namespace,
+    certificates: Required<Pick<DestinationCertificates, "ca" | "server">>,
+): k8s.apps.v1.Deployment {
+    const name = (suffix: string) => childName(context.component, destination.name, suffix);
+    const metadata = (objectName: string) => ({ name: objectName, namespace: namespace.metadata.name, labels: context.labels });
+    const opts = { parent: context.parent };
+    const nginxConf = renderNginxConf(destination);
+    const serverCerts = new k8s.core.v1.Secret(name("server-certs"), {
+        metadata: metadata(objectNames.serverCertsSecret(destination)),
+        type: "kubernetes.io/tls",
+        stringData: { "tls.crt": certificates.server.certPem, "tls.key": certificates.server.keyPem },
+    }, opts);
+    const caCerts = new k8s.core.v1.Secret(name("ca-certs"), {
+        metadata: metadata(objectNames.serverCaSecret(destination)),
+        stringData: { [CA_CERT_KEY]: certificates.ca.certPem },
+    }, opts);
+    const configMap = new k8s.core.v1.ConfigMap(name("configmap"), {
+        metadata: metadata(objectNames.serverConfigMap(destination)),
+        data: { "nginx.conf": nginxConf },
+    }, opts);
+    const checksum = serverChecksum([certificates.server.certPem, certificates.ca.certPem, nginxConf]);
+    const deployment = new k8s.apps.v1.Deployment(name("deployment"), {
+        metadata: metadata(destination.server.name),
+        spec: renderServerDeployment(destination, checksum),
+    }, { ...opts, dependsOn: [serverCerts, caCerts, configMap] });
+    new k8s.core.v1.Service(name("service"), {
+        metadata: { ...metadata(destination.server.name), labels: { ...context.labels, run: destination.server.name } },
+        spec: renderServerService(destination),
+    }, opts);
+    return deployment;
+}

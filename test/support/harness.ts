@@ -1,0 +1,150 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The SDK's marker for a secret value in deserialized inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** One registration as the engine would see it, including the options the SDK's mocks do not pass on. */
+export interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    /** Inputs with secret markers removed. */
+    inputs: any;
+    /** Inputs as serialized, secret markers kept. */
+    rawInputs: any;
+    parent: string;
+    /** URNs this resource waits for: dependsOn and input dependencies together. */
+    dependencies: string[];
+    replacementTrigger: unknown;
+    protect: boolean;
+    retainOnDelete: boolean;
+    /** What the mock provider returned. */
+    outputs: any;
+}
+
+export interface ProgramRun {
+    registrations: Registration[];
+    /** Outputs registered by component resources, secret markers kept. */
+    componentOutputs: Map<string, any>;
+    /** The registration of a custom resource by type and name, or a failed test. */
+    get(type: string, name: string): Registration;
+    ofType(type: string): Registration[];
+    /** Kubernetes objects as `Kind namespace/name`, sorted. */
+    kubernetesObjects(): string[];
+}
+
+/** What a mocked provider returns for a new resource, given its type, name, inputs and replacement trigger. */
+export type ProviderFn = (type: string, name: string, inputs: any, replacementTrigger: unknown) => ProviderOutputs | Promise<ProviderOutputs>;
+type ProviderOutputs = { [key: string]: unknown } | undefined;
+
+export function isSecret(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as any)[SECRET_SIG] === SECRET_VALUE;
+}
+
+export function unwrapSecrets(value: any): any {
+    if (isSecret(value)) return unwrapSecrets(value.value);
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+function structValue(value: any): unknown {
+    return value === undefined ? undefined : value.toJavaScript();
+}
+
+/**
+ * Runs `program` under the SDK's mocks and returns every registration once the program has settled. The mock
+ * monitor is wrapped so that parent, dependencies and resource options, which the mocks drop, are recorded too.
+ */
+export async function runProgram(program: () => unknown, provider: ProviderFn = () => undefined): Promise<ProgramRun> {
+    const registrations: Registration[] = [];
+    const componentOutputs = new Map<string, any>();
+    const pendingTriggers = new Map<string, unknown>();
+    let inFlight = 0;
+    let failure: Error | undefined;
+
+    await pulumi.runtime.setMocks({
+        newResource: async (args) => {
+            const key = `${args.type}::${args.name}`;
+            const outputs = await provider(args.type, args.name, unwrapSecrets(args.inputs), pendingTriggers.get(key)) ?? {};
+            return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
+        },
+        call: (args) => args.inputs,
+    }, "egress-tls", "dev", false);
+
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        inFlight++;
+        const type = req.getType();
+        const name = req.getName();
+        const replacementTrigger = req.getReplacementTrigger ? structValue(req.getReplacementTrigger()) : undefined;
+        pendingTriggers.set(`${type}::${name}`, replacementTrigger);
+        const rawInputs = pulumi.runtime.deserializeProperties(req.getObject());
+        register(req, (err: any, resp: any) => {
+            if (err) failure = failure ?? err;
+            else {
+                registrations.push({
+                    type, name, custom: req.getCustom(), urn: resp.getUrn(), rawInputs, inputs: unwrapSecrets(rawInputs),
+                    parent: req.getParent(), dependencies: req.getDependenciesList(), replacementTrigger,
+                    protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false,
+                    outputs: pulumi.runtime.deserializeProperties(resp.getObject()),
+                });
+            }
+            inFlight--;
+            callback(err, resp);
+        });
+    };
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        componentOutputs.set(req.getUrn(), pulumi.runtime.deserializeProperties(req.getOutputs()));
+        registerOutputs(req, callback);
+    };
+
+    await program();
+    await settle(() => inFlight);
+    if (failure) throw failure;
+    return makeRun(registrations, componentOutputs);
+}
+
+/** Waits until no registration is in flight for several turns of the event loop. */
+async function settle(inFlight: () => number): Promise<void> {
+    let quietTurns = 0;
+    while (quietTurns < 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        quietTurns = inFlight() === 0 ? quietTurns + 1 : 0;
+    }
+}
+
+function makeRun(registrations: Registration[], componentOutputs: Map<string, any>): ProgramRun {
+    return {
+        registrations,
+        componentOutputs,
+        get(type, name) {
+            const found = registrations.filter((r) => r.type === type && r.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type} named ${name}, found ${found.length}; have: ${registrations.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+        ofType(type) {
+            return registrations.filter((r) => r.type === type);
+        },
+        kubernetesObjects() {
+            return registrations
+                .filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind !== undefined)
+                .map((r) => `${r.inputs.kind} ${r.inputs.metadata.namespace ?? ""}/${r.inputs.metadata.name}`.replace(" /", " "))
+                .sort();
+        },
+    };
+}
+
+/** Resolves an Output under mocks. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+}
