@@ -10,5 +10,6 @@ const provider = settings.renderYamlTo
 const egress = new EgressTlsOrigination("egress-tls", settings.args, { providers: provider ? [provider] : [] });
 
 export const caCertificates = egress.caCertificates;
+export const clientCaCertificates = egress.clientCaCertificates;
 export const credentialSecrets = egress.credentialSecrets;
 export const checkCommands = egress.checkCommands;

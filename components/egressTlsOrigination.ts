@@ -29,8 +29,13 @@ function checkCommands(config: ResolvedConfig, destination: ResolvedDestination)
  * `server` also gets an in-cluster nginx TLS server standing in for the external service.
  */
 export class EgressTlsOrigination extends pulumi.ComponentResource {
-    /** Each destination's CA certificate (PEM, public): made by the component, or brought as `caCertPem`. */
+    /** Each destination's CA certificate (PEM, public), which the gateway trusts: made by the component, or brought as `caCertPem`. */
     public readonly caCertificates: pulumi.Output<{ [destination: string]: string }>;
+    /**
+     * For each MUTUAL destination, the CA (PEM, public) that signed the gateway's client certificate. An outside
+     * MUTUAL service must trust it; an in-cluster server already does.
+     */
+    public readonly clientCaCertificates: pulumi.Output<{ [destination: string]: string }>;
     /** Each destination's credential Secret, as `namespace/name`. */
     public readonly credentialSecrets: pulumi.Output<{ [destination: string]: string }>;
     /** Each destination's check: a curl from a sidecar-injected client and the gateway log grep. */
@@ -54,11 +59,13 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         const gateway = gatewayObject(routingContext);
 
         const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
+        const clientCaCertificates: { [destination: string]: pulumi.Output<string> } = {};
         const credentialSecrets: { [destination: string]: string } = {};
         for (const destination of config.destinations) {
             const certificates = issueCertificates(issueContext, destination, config.gateway);
-            const caCertPem = certificates?.ca.certPem ?? pulumi.output(destination.caCertPem as string);
+            const caCertPem = destination.caCertPem === undefined ? certificates!.ca.certPem : pulumi.output(destination.caCertPem);
             caCertificates[destination.name] = caCertPem;
+            if (certificates?.client) clientCaCertificates[destination.name] = certificates.ca.certPem;
             if (destination.server && certificates?.server) {
                 const server: ResolvedServer = destination.server;
                 if (!namespaces.has(server.namespace)) namespaces.set(server.namespace, serverNamespace(serverContext, server.namespace));
@@ -76,10 +83,12 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         }
 
         this.caCertificates = pulumi.output(caCertificates);
+        this.clientCaCertificates = pulumi.output(clientCaCertificates);
         this.credentialSecrets = pulumi.output(credentialSecrets);
         this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, checkCommands(config, d)])));
         this.registerOutputs({
             caCertificates: this.caCertificates,
+            clientCaCertificates: this.clientCaCertificates,
             credentialSecrets: this.credentialSecrets,
             checkCommands: this.checkCommands,
         });

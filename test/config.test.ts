@@ -1,0 +1,143 @@
+import * as assert from "assert";
+import { ConfigError, EgressTlsOrigination, EgressTlsOriginationArgs, resolveConfig } from "../components";
+import { readStackConfig } from "../components/stackConfig";
+import { runProgram } from "./support/harness";
+import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM } from "./support/fixtures";
+
+const OUTSIDE = { name: "partner", host: "api.partner.example.org", caCertPem: OUTSIDE_CA_PEM };
+
+function args(overrides: Partial<EgressTlsOriginationArgs>): EgressTlsOriginationArgs {
+    return { destinations: [NGINX], ...overrides };
+}
+
+/** The refusal each bad input must get: the field it names and words from the explanation. */
+const BAD_INPUTS: [string, unknown, string, RegExp][] = [
+    ["no destinations", { destinations: [] }, "destinations", /at least one/],
+    ["destinations missing", {}, "destinations", /required/],
+    ["destinations not a list", { destinations: NGINX }, "destinations", /list/],
+    ["duplicate names", { destinations: [NGINX, { ...OUTSIDE, name: "nginx" }] }, "destinations[1].name", /already used by destinations\[0\]/],
+    ["duplicate hosts", { destinations: [OUTSIDE, { ...OUTSIDE, name: "other", credentialName: "other" }] }, "destinations[1].host", /already used/],
+    ["name not a DNS-1123 label", { destinations: [{ ...OUTSIDE, name: "Partner_API" }] }, "destinations[0].name", /DNS-1123 label/],
+    ["name too long", { destinations: [{ ...OUTSIDE, name: "a".repeat(64) }] }, "destinations[0].name", /DNS-1123 label/],
+    ["host not a DNS name", { destinations: [{ ...OUTSIDE, host: "https://api.partner.example.org" }] }, "destinations[0].host", /not a DNS name/],
+    ["host missing", { destinations: [{ name: "partner", caCertPem: OUTSIDE_CA_PEM }] }, "destinations[0].host", /required/],
+    ["port 0", { destinations: [{ ...OUTSIDE, port: 0 }] }, "destinations[0].port", /from 1 to 65535/],
+    ["port 65536", { destinations: [{ ...OUTSIDE, port: 65536 }] }, "destinations[0].port", /from 1 to 65535/],
+    ["port as text", { destinations: [{ ...OUTSIDE, port: "443" }] }, "destinations[0].port", /whole number/],
+    ["port 80", { destinations: [{ ...OUTSIDE, port: 80 }] }, "destinations[0].port", /mesh-side plain-HTTP port/],
+    ["unknown mode", { destinations: [{ ...OUTSIDE, mode: "ISTIO_MUTUAL" }] }, "destinations[0].mode", /not one of SIMPLE, MUTUAL/],
+    ["lower-case mode", { destinations: [{ ...OUTSIDE, mode: "simple" }] }, "destinations[0].mode", /not one of/],
+    ["credential starting with istio", { destinations: [{ ...OUTSIDE, credentialName: "istio-partner" }] }, "destinations[0].credentialName", /starts with "istio" or "prometheus"/],
+    ["credential starting with prometheus", { destinations: [{ ...OUTSIDE, credentialName: "prometheus-x" }] }, "destinations[0].credentialName", /starts with/],
+    ["credential not a Secret name", { destinations: [{ ...OUTSIDE, credentialName: "Client Credential" }] }, "destinations[0].credentialName", /not a DNS name/],
+    ["two destinations, one credential", { destinations: [NGINX, { ...OUTSIDE, credentialName: "client-credential" }] }, "destinations[1].credentialName", /already uses/],
+    ["a MUTUAL credential named like a SIMPLE one's secret", { destinations: [NGINX, { ...OUTSIDE, mode: "MUTUAL", credentialName: "client-credential-cacert" }] }, "destinations[1].credentialName", /claims secret "client-credential-cacert"/],
+    ["caCertPem not PEM", { destinations: [{ ...OUTSIDE, caCertPem: "MIIBuTCCAV+gAwIBAgIU" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
+    ["caCertPem a private key", { destinations: [{ ...OUTSIDE, caCertPem: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
+    ["caCertPem corrupt", { destinations: [{ ...OUTSIDE, caCertPem: OUTSIDE_CA_PEM.replace("MIIBuTCC", "MIIBuTCD") }] }, "destinations[0].caCertPem", /not an X.509 certificate/],
+    ["outside host without caCertPem", { destinations: [{ name: "partner", host: "api.partner.example.org" }] }, "destinations[0].caCertPem", /required for an outside host/],
+    ["caCertPem with a server", { destinations: [{ ...NGINX, caCertPem: OUTSIDE_CA_PEM }] }, "destinations[0].caCertPem", /not allowed with server/],
+    ["server that does not serve the host", { destinations: [{ ...NGINX, host: "nginx.example.com" }] }, "destinations[0].host", /not the in-cluster name of server mesh-external\/my-nginx/],
+    ["bad server namespace", { destinations: [{ ...NGINX, server: { namespace: "Mesh_External", name: "my-nginx" } }] }, "destinations[0].server.namespace", /DNS-1123 label/],
+    ["server in the gateway's namespace", { destinations: [{ ...NGINX, host: "my-nginx.istio-system.svc.cluster.local", server: { namespace: "istio-system", name: "my-nginx" } }] }, "destinations[0].server.namespace", /also gateway.namespace/],
+    ["server in kube-system", { destinations: [{ ...NGINX, host: "my-nginx.kube-system.svc.cluster.local", server: { namespace: "kube-system", name: "my-nginx" } }] }, "destinations[0].server.namespace", /system namespace/],
+    ["server in the routing namespace", { routingNamespace: "mesh-external" }, "destinations[0].server.namespace", /also routingNamespace/],
+    ["bad gateway namespace", { gateway: { namespace: "istio system" } }, "gateway.namespace", /DNS-1123 label/],
+    ["empty gateway selector", { gateway: { selector: {} } }, "gateway.selector", /non-empty/],
+    ["bad selector value", { gateway: { selector: { istio: "egress gateway" } } }, "gateway.selector.istio", /not a label value/],
+    ["bad routing namespace", { routingNamespace: "-default" }, "routingNamespace", /DNS-1123 label/],
+    ["unknown Istio API version", { istioApiVersion: "networking.istio.io/v2" }, "istioApiVersion", /not one of networking.istio.io\/v1, /],
+    ["unsupported key algorithm", { ca: { algorithm: "ED25519" } }, "ca.algorithm", /not one of RSA, ECDSA/],
+    ["weak RSA key", { ca: { rsaBits: 1024 } }, "ca.rsaBits", /not one of 2048, 3072, 4096/],
+    ["early renewal beyond validity", { ca: { validityHours: 24, earlyRenewalHours: 24 } }, "ca.earlyRenewalHours", /from 0 to 23/],
+    ["empty CA common name", { ca: { commonName: "" } }, "ca.commonName", /must not be empty/],
+    ["misspelt field", { destinations: [{ ...OUTSIDE, credentialNme: "x" }] }, "destinations[0].credentialNme", /unknown field/],
+    ["misspelt top-level field", { destination: [NGINX] }, "destination", /unknown field/],
+    ["lockdown without namespaces", { lockdown: { namespaces: [] } }, "lockdown.namespaces", /at least one/],
+    ["verify namespace clashing with a server's", { verify: true, verifyNamespace: "mesh-external" }, "verifyNamespace", /also destinations\[0\].server.namespace/],
+    ["deployed gateway in istio-system", { gateway: { deploy: true } }, "gateway.namespace", /system namespace/],
+];
+
+describe("config validation", () => {
+    for (const [what, input, field, explanation] of BAD_INPUTS) {
+        it(`refuses ${what}, naming ${field}`, () => {
+            const effective = "destinations" in (input as object) || what === "destinations missing" ? input : args(input as object);
+            assert.throws(() => resolveConfig(effective as EgressTlsOriginationArgs), (error: unknown) => {
+                assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+                assert.strictEqual(error.field, field);
+                assert.match(error.message, explanation);
+                assert.ok(error.message.includes(field), "the message names the field");
+                return true;
+            });
+        });
+    }
+
+    it("throws before registering anything, the component included", async () => {
+        let refusal: unknown;
+        const run = await runProgram(() => {
+            try {
+                new EgressTlsOrigination("egress-tls", { destinations: [{ ...OUTSIDE, port: 0 }] });
+            } catch (error) {
+                refusal = error;
+            }
+        });
+        assert.ok(refusal instanceof ConfigError);
+        assert.deepStrictEqual(run.registrations, []);
+    });
+
+    it("applies the walkthrough's defaults", () => {
+        const config = resolveConfig({ destinations: [{ name: "nginx", host: NGINX.host, server: NGINX.server }] });
+        const [destination] = config.destinations;
+        assert.deepStrictEqual(
+            { port: destination.port, mode: destination.mode, credentialName: destination.credentialName, image: destination.server?.image },
+            { port: 443, mode: "SIMPLE", credentialName: "client-credential-nginx", image: "nginxinc/nginx-unprivileged:1.27.3-alpine" },
+        );
+        assert.deepStrictEqual(config.gateway, { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, deploy: false, chartVersion: "1.28.0" });
+        assert.strictEqual(config.routingNamespace, "default");
+        assert.strictEqual(config.istioApiVersion, "networking.istio.io/v1");
+        assert.deepStrictEqual(config.ca, {
+            organization: "example Inc.", commonName: "example.com", algorithm: "RSA", rsaBits: 2048, ecdsaCurve: "P256",
+            validityHours: 8760, earlyRenewalHours: 720, rotation: "",
+        });
+        assert.strictEqual(config.lockdown, undefined);
+        assert.strictEqual(config.verify, false);
+    });
+
+    it("keeps early renewal inside a short validity by default", () => {
+        assert.strictEqual(resolveConfig(args({ ca: { validityHours: 48 } })).ca.earlyRenewalHours, 24);
+    });
+
+    it("accepts several destinations with their own credentials in a custom gateway namespace", () => {
+        const config = resolveConfig(multiDestinationArgs());
+        assert.deepStrictEqual(config.destinations.map((d) => [d.name, d.mode, d.credentialName, d.port]), [
+            ["nginx", "SIMPLE", "client-credential", 443],
+            ["billing", "MUTUAL", "client-credential-billing", 8443],
+            ["partner", "SIMPLE", "client-credential-partner", 443],
+        ]);
+        assert.strictEqual(config.gateway.namespace, "demo-istio");
+    });
+
+    it("accepts a server namespace shared by two destinations", () => {
+        const second = { name: "other", host: "other.mesh-external.svc.cluster.local", server: { namespace: "mesh-external", name: "other" } };
+        assert.strictEqual(resolveConfig(args({ destinations: [NGINX, second] })).destinations.length, 2);
+    });
+});
+
+describe("stack config", () => {
+    it("hands the component its args key for key, parsing structured values", () => {
+        const settings = readStackConfig("egress-tls", {
+            "egress-tls:destinations": JSON.stringify([NGINX]),
+            "egress-tls:routingNamespace": "apps",
+            "egress-tls:verify": "true",
+            "egress-tls:renderYamlTo": "out",
+            "kubernetes:context": "kind-egress",
+        });
+        assert.deepStrictEqual(settings.args, { destinations: [NGINX], routingNamespace: "apps", verify: true });
+        assert.strictEqual(settings.renderYamlTo, "out");
+    });
+
+    it("refuses a key it does not know, by name", () => {
+        assert.throws(() => readStackConfig("egress-tls", { "egress-tls:destination": "[]" }),
+            (error: unknown) => error instanceof ConfigError && error.field === "destination" && /unknown stack config key "egress-tls:destination"/.test(error.message));
+    });
+});

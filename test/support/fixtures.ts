@@ -1,0 +1,37 @@
+import { DestinationArgs, EgressTlsOriginationArgs } from "../../components";
+
+/** A public CA certificate an outside service's operator would hand over (its key is nowhere: only trust is needed). */
+export const OUTSIDE_CA_PEM = `-----BEGIN CERTIFICATE-----
+MIIBuTCCAV+gAwIBAgIUa23gai/p+87B5ALLo/21n2XH72MwCgYIKoZIzj0EAwIw
+MjEWMBQGA1UECgwNT3V0c2lkZSBDb3JwLjEYMBYGA1UEAwwPT3V0c2lkZSBSb290
+IENBMB4XDTI2MTEyNjA0NTgxOFoXDTM2MTEyMzA0NTgxOFowMjEWMBQGA1UECgwN
+T3V0c2lkZSBDb3JwLjEYMBYGA1UEAwwPT3V0c2lkZSBSb290IENBMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEj13kvKqF8OX/TAj7ZBergh6NBRo3q6f5Ob52hC63
+EjBMbKyqOeCJjIfvO36BomYo0ZRFxh0JShM644+BdgbYyaNTMFEwHQYDVR0OBBYE
+FCdUYsCvCThWAH/491M6T4e69iIjMB8GA1UdIwQYMBaAFCdUYsCvCThWAH/491M6
+T4e69iIjMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIhAOzRFNiZ
+nksLO4Fnp88QbjVmO8Io7WJ/C9q+2tgAP9ATAiAXKpRtE0ETvidf2Kv7DvqJpM6p
+RhnFEbc1e/RA/aU58Q==
+-----END CERTIFICATE-----
+`;
+
+/** The walkthrough's destination, as Pulumi.dev.yaml declares it. */
+export const NGINX: DestinationArgs = {
+    name: "nginx",
+    host: "my-nginx.mesh-external.svc.cluster.local",
+    credentialName: "client-credential",
+    server: { namespace: "mesh-external", name: "my-nginx" },
+};
+
+/** Several destinations at once, each with its own CA, in a gateway outside istio-system. */
+export function multiDestinationArgs(): EgressTlsOriginationArgs {
+    return {
+        destinations: [
+            NGINX,
+            { name: "billing", host: "billing.payments.svc.cluster.local", port: 8443, mode: "MUTUAL", server: { namespace: "payments", name: "billing" } },
+            { name: "partner", host: "api.partner.example.org", caCertPem: OUTSIDE_CA_PEM, subjectAltNames: ["api.partner.example.org", "*.partner.example.org"] },
+        ],
+        gateway: { namespace: "demo-istio", name: "egress-gw", selector: { app: "egress-gw" } },
+        routingNamespace: "apps",
+    };
+}
