@@ -18,7 +18,7 @@ export interface CheckCommands {
 function checkCommands(config: ResolvedConfig, destination: ResolvedDestination): CheckCommands {
     const selector = Object.entries(config.gateway.selector).map(([k, v]) => `${k}=${v}`).join(",");
     return {
-        request: `kubectl exec deploy/sleep -c sleep -- curl -sS http://${destination.host}`,
+        request: `kubectl exec deploy/curl -c curl -- curl -sS http://${destination.host}`,
         gatewayLog: `kubectl logs -l ${selector} -n ${config.gateway.namespace} | grep '${destination.host}' | grep HTTP`,
     };
 }

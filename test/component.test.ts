@@ -135,7 +135,7 @@ describe("EgressTlsOrigination with several destinations", () => {
             partner: "demo-istio/client-credential-partner-cacert",
         });
         assert.deepStrictEqual((await valueOf(component.checkCommands)).partner, {
-            request: "kubectl exec deploy/sleep -c sleep -- curl -sS http://api.partner.example.org",
+            request: "kubectl exec deploy/curl -c curl -- curl -sS http://api.partner.example.org",
             gatewayLog: "kubectl logs -l app=egress-gw -n demo-istio | grep 'api.partner.example.org' | grep HTTP",
         });
     });
