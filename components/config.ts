@@ -99,6 +99,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const HELM_RELEASE_NAME_MAX = 53;
 
 type Fields = { [key: string]: unknown };
 
@@ -281,11 +282,16 @@ function resolveGateway(value: unknown): ResolvedGateway {
         }
         selector = gateway.selector as { [label: string]: string };
     }
+    const name = dnsLabel(gateway.name, `${field}.name`, DEFAULTS.gateway.name);
+    const deploy = optionalBoolean(gateway.deploy, `${field}.deploy`);
+    if (deploy && name.length > HELM_RELEASE_NAME_MAX) {
+        throw new ConfigError(`${field}.name`, `"${name}" names the gateway's Helm release, which allows at most ${HELM_RELEASE_NAME_MAX} characters`);
+    }
     return {
         namespace: dnsLabel(gateway.namespace, `${field}.namespace`, DEFAULTS.gateway.namespace),
-        name: dnsLabel(gateway.name, `${field}.name`, DEFAULTS.gateway.name),
+        name,
         selector,
-        deploy: optionalBoolean(gateway.deploy, `${field}.deploy`),
+        deploy,
         chartVersion: nonEmptyString(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion),
     };
 }

@@ -4,10 +4,12 @@ import * as random from "@pulumi/random";
 import { EgressTlsOriginationArgs } from "./args";
 import { issueCertificates } from "./certificates";
 import { ResolvedConfig, ResolvedDestination, ResolvedServer, resolveConfig } from "./config";
+import { deployGateway } from "./gatewayDeployment";
 import { childName, commonLabels, objectNames } from "./naming";
 import { renderLockdownPolicy } from "./render/lockdown";
 import { gatewayObject, RoutingContext, routeThroughGateway } from "./routing";
 import { deployTlsServer, serverNamespace } from "./tlsServer";
+import { verifyDestinations } from "./verify";
 
 /** How to see a destination work: a request from a sidecar-injected client, and the gateway's log line for it. */
 export interface CheckCommands {
@@ -55,12 +57,14 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
         const serverContext = { component: name, parent, labels };
-        const routingContext: RoutingContext = { component: name, parent, labels, config, gatewayReady: [] };
+        const gatewayReady = config.gateway.deploy ? deployGateway(serverContext, config.gateway) : [];
+        const routingContext: RoutingContext = { component: name, parent, labels, config, gatewayReady };
         const gateway = gatewayObject(routingContext);
 
         const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
         const clientCaCertificates: { [destination: string]: pulumi.Output<string> } = {};
         const credentialSecrets: { [destination: string]: string } = {};
+        const verifyAfter: pulumi.Resource[] = [];
         for (const destination of config.destinations) {
             const certificates = issueCertificates(issueContext, destination, config.gateway);
             const caCertPem = destination.caCertPem === undefined ? certificates!.ca.certPem : pulumi.output(destination.caCertPem);
@@ -69,9 +73,10 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
             if (destination.server && certificates?.server) {
                 const server: ResolvedServer = destination.server;
                 if (!namespaces.has(server.namespace)) namespaces.set(server.namespace, serverNamespace(serverContext, server.namespace));
-                deployTlsServer(serverContext, { ...destination, server }, namespaces.get(server.namespace)!, { ca: certificates.ca, server: certificates.server });
+                verifyAfter.push(deployTlsServer(serverContext, { ...destination, server }, namespaces.get(server.namespace)!, { ca: certificates.ca, server: certificates.server }));
             }
-            routeThroughGateway(routingContext, destination, gateway, caCertPem, certificates);
+            const route = routeThroughGateway(routingContext, destination, gateway, caCertPem, certificates);
+            verifyAfter.push(route.origination, route.virtualService);
             credentialSecrets[destination.name] = `${config.gateway.namespace}/${objectNames.credentialSecret(destination)}`;
         }
 
@@ -81,6 +86,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
                 spec: renderLockdownPolicy(config.lockdown!, config.gateway),
             }, { parent });
         }
+        if (config.verify) verifyDestinations(routingContext, verifyAfter);
 
         this.caCertificates = pulumi.output(caCertificates);
         this.clientCaCertificates = pulumi.output(clientCaCertificates);

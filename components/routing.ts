@@ -61,7 +61,7 @@ export function routeThroughGateway(
     gateway: k8s.apiextensions.CustomResource,
     caCertPem: pulumi.Input<string>,
     certificates?: DestinationCertificates,
-): { credential: k8s.core.v1.Secret; virtualService: k8s.apiextensions.CustomResource } {
+): { credential: k8s.core.v1.Secret; origination: k8s.apiextensions.CustomResource; virtualService: k8s.apiextensions.CustomResource } {
     const { config } = context;
     const name = (suffix: string) => childName(context.component, destination.name, suffix);
     const credential = credentialSecret(context, destination, caCertPem, certificates);
@@ -76,5 +76,5 @@ export function routeThroughGateway(
     const virtualService = istioObject(context, name("virtual-service"), "VirtualService",
         { name: objectNames.virtualService(destination), namespace: config.routingNamespace },
         renderVirtualService(destination, config.gateway), [gateway, subset, origination, ...serviceEntry]);
-    return { credential, virtualService };
+    return { credential, origination, virtualService };
 }

@@ -27,8 +27,13 @@ export function readStackConfig(project: string, all: { [key: string]: string } 
         const raw = all[`${project}:${key}`];
         if (raw !== undefined) args[key] = parseValue(raw);
     }
-    const renderYamlTo = all[`${project}:renderYamlTo`];
-    return { args: args as unknown as EgressTlsOriginationArgs, renderYamlTo: renderYamlTo || undefined };
+    const renderYamlTo = all[`${project}:renderYamlTo`] || undefined;
+    const gateway = args.gateway as { deploy?: unknown } | undefined;
+    if (renderYamlTo !== undefined && gateway?.deploy === true) {
+        // The Kubernetes provider renders objects, not Helm releases: the gateway would be installed, or fail, not rendered.
+        throw new ConfigError("renderYamlTo", "cannot be used with gateway.deploy: a Helm release cannot be rendered to YAML; install the gateway with istioctl or Helm, or unset one of them");
+    }
+    return { args: args as unknown as EgressTlsOriginationArgs, renderYamlTo };
 }
 
 /** Structured values arrive as JSON; plain strings as themselves. */

@@ -6,9 +6,8 @@ export const SERVER_PATHS = {
     serverCerts: "/etc/nginx-server-certs",
     caCerts: "/etc/nginx-ca-certs",
     html: "/usr/share/nginx/html",
-    /** Writable emptyDirs: the root filesystem is read-only. */
+    /** The one writable emptyDir: the root filesystem is read-only, so every path nginx writes is set below it. */
     tmp: "/tmp",
-    cache: "/var/cache/nginx",
 };
 
 /** The unprivileged image cannot bind ports below 1024; the Service maps the destination port here. */
@@ -40,6 +39,9 @@ http {
 
   client_body_temp_path ${SERVER_PATHS.tmp}/client_temp;
   proxy_temp_path ${SERVER_PATHS.tmp}/proxy_temp;
+  fastcgi_temp_path ${SERVER_PATHS.tmp}/fastcgi_temp;
+  uwsgi_temp_path ${SERVER_PATHS.tmp}/uwsgi_temp;
+  scgi_temp_path ${SERVER_PATHS.tmp}/scgi_temp;
   types {
     text/html html;
   }

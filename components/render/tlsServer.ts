@@ -27,7 +27,6 @@ const VOLUMES = {
     serverCerts: "nginx-server-certs",
     caCerts: "nginx-ca-certs",
     tmp: "tmp",
-    cache: "cache",
 };
 
 /** A non-root, read-only nginx that satisfies the `restricted` profile; the checksum rolls it when its inputs change. */
@@ -76,7 +75,6 @@ export function renderServerDeployment(
                         { name: VOLUMES.serverCerts, mountPath: SERVER_PATHS.serverCerts, readOnly: true },
                         { name: VOLUMES.caCerts, mountPath: SERVER_PATHS.caCerts, readOnly: true },
                         { name: VOLUMES.tmp, mountPath: SERVER_PATHS.tmp },
-                        { name: VOLUMES.cache, mountPath: SERVER_PATHS.cache },
                     ],
                 }],
                 volumes: [
@@ -84,7 +82,6 @@ export function renderServerDeployment(
                     { name: VOLUMES.serverCerts, secret: { secretName: objectNames.serverCertsSecret(destination), defaultMode: secretFileMode } },
                     { name: VOLUMES.caCerts, secret: { secretName: objectNames.serverCaSecret(destination), defaultMode: secretFileMode, items: [{ key: CA_CERT_KEY, path: CA_CERT_KEY }] } },
                     { name: VOLUMES.tmp, emptyDir: { sizeLimit: "16Mi" } },
-                    { name: VOLUMES.cache, emptyDir: { sizeLimit: "16Mi" } },
                 ],
             },
         },

@@ -18,8 +18,11 @@ export interface Registration {
     /** URNs this resource waits for: dependsOn and input dependencies together. */
     dependencies: string[];
     replacementTrigger: unknown;
+    deleteBeforeReplace: boolean;
     protect: boolean;
     retainOnDelete: boolean;
+    /** The provider reference (`urn::id`) the resource was registered with; empty for the default provider. */
+    provider: string;
     /** What the mock provider returned. */
     outputs: any;
 }
@@ -92,8 +95,8 @@ export async function runProgram(program: () => unknown, provider: ProviderFn = 
             else {
                 registrations.push({
                     type, name, custom: req.getCustom(), urn: resp.getUrn(), rawInputs, inputs: unwrapSecrets(rawInputs),
-                    parent: req.getParent(), dependencies: req.getDependenciesList(), replacementTrigger,
-                    protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false,
+                    parent: req.getParent(), dependencies: req.getDependenciesList(), replacementTrigger, deleteBeforeReplace: req.getDeletebeforereplace(),
+                    protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false, provider: req.getProvider(),
                     outputs: pulumi.runtime.deserializeProperties(resp.getObject()),
                 });
             }

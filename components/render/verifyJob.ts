@@ -1,0 +1,150 @@
+import * as k8s from "@pulumi/kubernetes";
+import { ResolvedDestination } from "../config";
+
+/** curl and a POSIX shell, pinned. The image's user is `curl_user`, UID 100. */
+export const VERIFY_IMAGE = "curlimages/curl:8.16.0";
+/**
+ * A numeric non-root UID, which `runAsNonRoot` needs to be checkable (the image names its user). Never 1337: the
+ * sidecar lets that UID's traffic bypass it, and the check would prove nothing.
+ */
+export const VERIFY_USER = 100;
+/** Text of the default page every in-cluster nginx server serves, as the walkthrough's check shows it. */
+export const SERVER_PAGE_MARKER = "Welcome to nginx!";
+/** istio-proxy's (pilot-agent's) readiness and shutdown endpoints, on the pod's loopback. */
+export const SIDECAR_ENDPOINTS = {
+    ready: "http://127.0.0.1:15021/healthz/ready",
+    quit: "http://127.0.0.1:15020/quitquitquit",
+};
+/** Job-wide time limit: the Job fails by itself, with a reason, before Pulumi's 10-minute wait for it runs out. */
+export const VERIFY_DEADLINE_SECONDS = 300;
+
+/** One page to fetch through the mesh. */
+export interface VerifyCheck {
+    host: string;
+    /** Text the page must contain; empty for any 2xx page. */
+    marker: string;
+}
+
+/** How patient the script is; the config the mesh needs for a new route takes seconds to reach the sidecar and gateway. */
+export interface VerifyTiming {
+    /** Times to poll the sidecar's readiness, a second apart, before giving up. */
+    sidecarPolls: number;
+    /** Requests per host before it counts as failed. */
+    attempts: number;
+    /** Seconds between two requests to the same host. */
+    delaySeconds: number;
+    /** Limit of one request, connecting included. */
+    requestTimeoutSeconds: number;
+}
+
+export const VERIFY_TIMING: VerifyTiming = { sidecarPolls: 60, attempts: 20, delaySeconds: 3, requestTimeoutSeconds: 10 };
+
+/** An in-cluster server must serve its nginx page; an outside host any 2xx page. */
+export function verifyChecks(destinations: ResolvedDestination[]): VerifyCheck[] {
+    return destinations.map((d) => ({ host: d.host, marker: d.server ? SERVER_PAGE_MARKER : "" }));
+}
+
+function shellQuote(text: string): string {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A POSIX sh script that waits for the sidecar, fetches `http://<host>/` for every check (retrying while the mesh's
+ * config settles), stops the sidecar, and exits non-zero unless every page arrived.
+ */
+export function renderVerifyScript(checks: VerifyCheck[], timing: VerifyTiming = VERIFY_TIMING): string {
+    const calls = checks.map((c) => `check ${shellQuote(c.host)} ${shellQuote(c.marker)} || failed=1`).join("\n");
+    return `set -u
+# A classic istio-proxy container outlives this one and would keep the Job running forever; ask it to quit.
+# A native sidecar (an init container Kubernetes stops by itself) does not need it, and takes no harm.
+trap 'curl -sS -X POST ${SIDECAR_ENDPOINTS.quit} >/dev/null 2>&1 || true' EXIT
+
+polls=0
+until curl -fsS -o /dev/null --max-time 2 ${SIDECAR_ENDPOINTS.ready} 2>/dev/null; do
+  polls=$((polls + 1))
+  if [ "$polls" -ge ${timing.sidecarPolls} ]; then
+    echo "FAIL istio-proxy is not ready: is sidecar injection on in this namespace?" >&2
+    exit 1
+  fi
+  sleep 1
+done
+
+check() {
+  host=$1 marker=$2 attempt=1
+  while :; do
+    if out=$(curl -sS --connect-timeout ${timing.requestTimeoutSeconds} --max-time ${timing.requestTimeoutSeconds} -w '%{http_code}' "http://$host/"); then
+      status=\${out#"\${out%???}"}
+      page=\${out%???}
+      case $status in
+        2??)
+          if [ -z "$marker" ] || printf '%s' "$page" | grep -qF -- "$marker"; then
+            echo "PASS http://$host/ (HTTP $status)"
+            return 0
+          fi
+          problem="HTTP $status, but the page lacks \\"$marker\\"" ;;
+        *) problem="HTTP $status" ;;
+      esac
+    else
+      problem="no response"
+    fi
+    if [ "$attempt" -ge ${timing.attempts} ]; then
+      echo "FAIL http://$host/: $problem (attempt $attempt of ${timing.attempts})" >&2
+      return 1
+    fi
+    attempt=$((attempt + 1))
+    sleep ${timing.delaySeconds}
+  done
+}
+
+failed=0
+${calls}
+exit "$failed"
+`;
+}
+
+/** Sidecars injected, so the Job's requests take the mesh's routes. No Pod Security label: a classic sidecar's init needs NET_ADMIN. */
+export function renderVerifyNamespaceLabels(): { [label: string]: string } {
+    return { "istio-injection": "enabled" };
+}
+
+/**
+ * One pod, retried once, that runs `script` next to an istio-proxy sidecar. Only its own container is locked down;
+ * the injected sidecar's settings are Istio's.
+ */
+export function renderVerifyJobSpec(script: string): k8s.types.input.batch.v1.JobSpec {
+    return {
+        backoffLimit: 1,
+        activeDeadlineSeconds: VERIFY_DEADLINE_SECONDS,
+        template: {
+            metadata: {
+                // Asked for on the pod too, so a mesh whose default injection policy is `disabled` still injects it.
+                labels: { "sidecar.istio.io/inject": "true" },
+                // Istio ≥ 1.24 then injects istio-proxy as a native sidecar (Kubernetes ≥ 1.29) whatever ENABLE_NATIVE_SIDECARS says.
+                annotations: { "sidecar.istio.io/nativeSidecar": "true" },
+            },
+            spec: {
+                restartPolicy: "Never",
+                automountServiceAccountToken: false,
+                enableServiceLinks: false,
+                containers: [{
+                    name: "verify",
+                    image: VERIFY_IMAGE,
+                    command: ["sh", "-c", script],
+                    securityContext: {
+                        runAsNonRoot: true,
+                        runAsUser: VERIFY_USER,
+                        runAsGroup: VERIFY_USER,
+                        allowPrivilegeEscalation: false,
+                        readOnlyRootFilesystem: true,
+                        capabilities: { drop: ["ALL"] },
+                        seccompProfile: { type: "RuntimeDefault" },
+                    },
+                    resources: {
+                        requests: { cpu: "10m", memory: "16Mi" },
+                        limits: { cpu: "100m", memory: "64Mi" },
+                    },
+                }],
+            },
+        },
+    };
+}

@@ -1,0 +1,27 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childName, objectNames } from "./naming";
+import { renderVerifyJobSpec, renderVerifyNamespaceLabels, renderVerifyScript, verifyChecks } from "./render/verifyJob";
+import { RoutingContext } from "./routing";
+
+/**
+ * A Job, run on every `pulumi up` once `after` is in place, that fetches every destination through the mesh. Pulumi
+ * waits for a Job to complete and fails the update when it fails, so a broken path fails `pulumi up`.
+ */
+export function verifyDestinations(context: Pick<RoutingContext, "component" | "parent" | "labels" | "config">, after: pulumi.Resource[]): k8s.batch.v1.Job {
+    const { config } = context;
+    const namespace = new k8s.core.v1.Namespace(childName(context.component, "ns", config.verifyNamespace), {
+        metadata: { name: config.verifyNamespace, labels: { ...context.labels, ...renderVerifyNamespaceLabels() } },
+    }, { parent: context.parent });
+    return new k8s.batch.v1.Job(childName(context.component, "verify"), {
+        metadata: { name: objectNames.verifyJob(), namespace: namespace.metadata.name, labels: context.labels },
+        spec: renderVerifyJobSpec(renderVerifyScript(verifyChecks(config.destinations))),
+    }, {
+        parent: context.parent,
+        dependsOn: after,
+        // A finished Job never runs again: a trigger that differs on every run replaces it, so every `pulumi up` checks
+        // (and every `pulumi preview` shows the replacement). The old Job must go first, as the new one takes its name.
+        replacementTrigger: new Date().toISOString(),
+        deleteBeforeReplace: true,
+    });
+}

@@ -1,0 +1,96 @@
+import * as assert from "assert";
+import { ResolvedConfig, ResolvedDestination, resolveConfig } from "../components/config";
+import { ProgramRun } from "./support/harness";
+import { nginxPerTest, RunningNginx, serverDeployment, STOCK_INDEX_HTML } from "./support/nginx";
+import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+import { GatewayCredential, gatewayCredential, Page, requestPage } from "./support/tlsClient";
+import { SimulatedProviders } from "./support/tlsProvider";
+
+/**
+ * nginx with `ssl_verify_client on` lets the handshake finish without an acceptable client certificate and then answers
+ * 400 with its reason instead of the page (at TLS 1.2 and 1.3 alike).
+ */
+function assertRefusedByNginx(page: Page, reason: string): void {
+    assert.strictEqual(page.status, 400);
+    assert.match(page.body, new RegExp(`<title>400 ${reason}</title>`));
+    assert.doesNotMatch(page.body, /Welcome to nginx!/);
+}
+
+describe("data plane: several destinations, each with its own CA (ECDSA keys), on real nginx", () => {
+    const startNginx = nginxPerTest();
+    let run: ProgramRun;
+    let config: ResolvedConfig;
+
+    before(async () => {
+        // The dev stack's SIMPLE server, a MUTUAL server, and a MUTUAL outside host whose client certificate comes from a third CA.
+        const args = everyKindOfDestinationArgs({ ...devStackArgs().ca, algorithm: "ECDSA" });
+        config = resolveConfig(args);
+        run = await runComponent(args, new SimulatedProviders().provider);
+    });
+
+    const destination = (name: string): ResolvedDestination => {
+        const found = config.destinations.find((d) => d.name === name);
+        assert.ok(found, `destination ${name}`);
+        return found;
+    };
+    const credential = (name: string): GatewayCredential => gatewayCredential(run, config.gateway, destination(name));
+    const serve = (name: string): Promise<RunningNginx> => startNginx(run, serverDeployment(run, destination(name).server!));
+
+    it("has two in-cluster servers, SIMPLE and MUTUAL, with different CAs", () => {
+        const servers = config.destinations.filter((d) => d.server);
+        assert.deepStrictEqual(servers.map((d) => [d.name, d.mode]), [["nginx", "SIMPLE"], ["billing", "MUTUAL"]]);
+        assert.notStrictEqual(credential("nginx").caCrt, credential("billing").caCrt);
+    });
+
+    it("serves each in-cluster destination to the gateway holding that destination's credential", async () => {
+        for (const name of ["nginx", "billing"]) {
+            const nginx = await serve(name);
+            const page = await requestPage({ port: nginx.port, host: destination(name).host, credential: credential(name) });
+            assert.deepStrictEqual([page.status, page.body], [200, STOCK_INDEX_HTML], name);
+            await nginx.waitForAccessLog(/ 200 "GET \/ HTTP\/1\.1"/);
+        }
+    });
+
+    it("serves the MUTUAL destination to the gateway presenting the credential's client certificate, at TLS 1.2 and 1.3", async () => {
+        const nginx = await serve("billing");
+        const { tlsCrt, tlsKey } = credential("billing");
+        assert.ok(tlsCrt && tlsKey, "the MUTUAL credential holds the gateway's client key pair");
+        for (const tlsVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+            const page = await requestPage({ port: nginx.port, host: destination("billing").host, credential: credential("billing"), tlsVersion });
+            assert.deepStrictEqual([page.status, page.protocol], [200, tlsVersion]);
+        }
+    });
+
+    it("is refused by a gateway that trusts the other destination's CA", async () => {
+        const attempts = [
+            { server: "nginx", credential: { caCrt: credential("billing").caCrt } },
+            { server: "billing", credential: { ...credential("billing"), caCrt: credential("nginx").caCrt } },
+        ];
+        for (const attempt of attempts) {
+            const nginx = await serve(attempt.server);
+            await assert.rejects(
+                requestPage({ port: nginx.port, host: destination(attempt.server).host, credential: attempt.credential }),
+                { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }, // OpenSSL: the leaf's issuer is not among the trusted CAs
+                attempt.server,
+            );
+        }
+    });
+
+    for (const tlsVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+        it(`gives no page to a MUTUAL gateway without a client certificate (${tlsVersion})`, async () => {
+            const nginx = await serve("billing");
+            const { caCrt } = credential("billing");
+            const page = await requestPage({ port: nginx.port, host: destination("billing").host, credential: { caCrt }, tlsVersion });
+            assertRefusedByNginx(page, "No required SSL certificate was sent");
+        });
+
+        it(`gives no page to a client certificate signed by another CA (${tlsVersion})`, async () => {
+            const nginx = await serve("billing");
+            const foreign = credential("bank");
+            assert.notStrictEqual(foreign.caCrt, credential("billing").caCrt);
+            const attempt = { ...credential("billing"), tlsCrt: foreign.tlsCrt, tlsKey: foreign.tlsKey };
+            const page = await requestPage({ port: nginx.port, host: destination("billing").host, credential: attempt, tlsVersion });
+            assertRefusedByNginx(page, "The SSL certificate error");
+        });
+    }
+});

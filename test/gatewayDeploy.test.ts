@@ -1,0 +1,132 @@
+import * as assert from "assert";
+import { ConfigError, EgressTlsOriginationArgs, resolveConfig } from "../components";
+import { DEFAULTS, ResolvedGateway } from "../components/config";
+import { objectNames } from "../components/naming";
+import { renderGatewayValues } from "../components/render/gatewayValues";
+import { cheapProviders } from "./support/cheapProviders";
+import { ProgramRun, Registration } from "./support/harness";
+import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+
+function gateway(overrides: Partial<ResolvedGateway> = {}): ResolvedGateway {
+    return { ...DEFAULTS.gateway, deploy: true, namespace: "egress", ...overrides };
+}
+
+/** Every URN `registration` waits for, directly or through what it waits for: the order the engine keeps. */
+function waitsFor(run: ProgramRun, registration: Registration): Set<string> {
+    const byUrn = new Map(run.registrations.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const pending = [...registration.dependencies];
+    while (pending.length > 0) {
+        const urn = pending.pop()!;
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        pending.push(...(byUrn.get(urn)?.dependencies ?? []));
+    }
+    return seen;
+}
+
+describe("renderGatewayValues", () => {
+    it("names the chart's objects after the gateway, so <name>.<namespace>.svc.cluster.local is its Service", () => {
+        assert.strictEqual(renderGatewayValues(gateway({ name: "egress-gw" })).name, "egress-gw");
+    });
+
+    it("labels the pods with the gateway selector, for the Gateway object to select them", () => {
+        assert.deepStrictEqual(renderGatewayValues(gateway()).labels, { istio: "egressgateway" });
+        // The chart makes `app` and `istio` its selector labels and adds every other key to the pods' labels.
+        assert.deepStrictEqual(renderGatewayValues(gateway({ selector: { app: "egress-gw", tier: "egress" } })).labels, { app: "egress-gw", tier: "egress" });
+    });
+
+    it("asks for a ClusterIP Service with the gateway's TLS port alone, not the chart's public LoadBalancer", () => {
+        assert.deepStrictEqual(renderGatewayValues(gateway()).service, {
+            type: "ClusterIP",
+            ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }],
+        });
+    });
+
+    it("keeps the chart's Role that lets the gateway read credential Secrets over SDS", () => {
+        assert.deepStrictEqual(renderGatewayValues(gateway()).rbac, { enabled: true });
+    });
+});
+
+describe("gateway.deploy config", () => {
+    it("refuses a gateway name longer than a Helm release name may be", () => {
+        const args: EgressTlsOriginationArgs = { ...devStackArgs(), gateway: { namespace: "egress", name: "g".repeat(54), deploy: true } };
+        assert.throws(() => resolveConfig(args), (e: ConfigError) => e.field === "gateway.name" && /53/.test(e.message));
+        assert.strictEqual(resolveConfig({ ...args, gateway: { ...args.gateway, name: "g".repeat(53) } }).gateway.name.length, 53);
+    });
+});
+
+describe("EgressTlsOrigination without gateway.deploy", () => {
+    it("deploys no gateway and creates no gateway namespace (the default)", async () => {
+        const args = devStackArgs();
+        const run = await runComponent(args, cheapProviders);
+        assert.deepStrictEqual(run.ofType(RELEASE), []);
+        const gatewayNamespace = resolveConfig(args).gateway.namespace;
+        assert.ok(!run.ofType(NAMESPACE).some((r) => r.inputs.metadata.name === gatewayNamespace));
+    });
+});
+
+describe("EgressTlsOrigination with gateway.deploy", () => {
+    const args: EgressTlsOriginationArgs = {
+        ...everyKindOfDestinationArgs(),
+        gateway: { namespace: "egress", name: "egress-gw", selector: { app: "egress-gw" }, deploy: true, chartVersion: "1.27.3" },
+    };
+    const config = resolveConfig(args);
+    let run: ProgramRun;
+    let release: Registration;
+    let namespace: Registration;
+
+    before(async () => {
+        run = await runComponent(args, cheapProviders);
+        [release] = run.ofType(RELEASE);
+        namespace = run.get(NAMESPACE, "egress-tls-ns-egress");
+    });
+
+    it("installs the istio/gateway chart at the configured version into the gateway namespace", () => {
+        assert.strictEqual(run.ofType(RELEASE).length, 1);
+        assert.strictEqual(release.inputs.chart, "gateway");
+        assert.deepStrictEqual(release.inputs.repositoryOpts, { repo: "https://istio-release.storage.googleapis.com/charts" });
+        assert.strictEqual(release.inputs.version, "1.27.3");
+        assert.strictEqual(release.inputs.namespace, "egress");
+        assert.strictEqual(release.inputs.name, "egress-gw");
+        assert.deepStrictEqual(release.inputs.values, renderGatewayValues(config.gateway));
+        assert.notStrictEqual(release.inputs.skipAwait, true, "the Release must wait for the gateway's pods");
+    });
+
+    it("uses chart version 1.28.0 when none is given", async () => {
+        const defaultVersion = await runComponent({ ...args, gateway: { ...args.gateway, chartVersion: undefined } }, cheapProviders);
+        assert.strictEqual(defaultVersion.ofType(RELEASE)[0].inputs.version, "1.28.0");
+    });
+
+    it("creates the gateway namespace, without an injection label that could refuse gateway injection", () => {
+        assert.strictEqual(namespace.inputs.metadata.name, "egress");
+        assert.strictEqual(namespace.inputs.metadata.labels["istio-injection"], undefined);
+        assert.strictEqual(namespace.inputs.metadata.labels["app.kubernetes.io/part-of"], "egress-tls");
+        assert.ok(release.dependencies.includes(namespace.urn));
+    });
+
+    it("waits for the Release and Namespace before every credential Secret", () => {
+        const secrets = run.ofType("kubernetes:core/v1:Secret").filter((r) => r.inputs.metadata.namespace === "egress");
+        assert.deepStrictEqual(secrets.map((s) => s.inputs.metadata.name).sort(), config.destinations.map(objectNames.credentialSecret).sort());
+        for (const secret of secrets) {
+            assert.ok(secret.dependencies.includes(release.urn), secret.name);
+            assert.ok(secret.dependencies.includes(namespace.urn), secret.name);
+        }
+    });
+
+    it("waits for the Release before every origination DestinationRule and the Gateway object", () => {
+        const originations = config.destinations.map((d) => run.registrations.find((r) => r.inputs.metadata?.name === objectNames.originationDestinationRule(d))!);
+        for (const dependent of [...originations, run.get("kubernetes:networking.istio.io/v1:Gateway", "egress-tls-gateway")]) {
+            assert.ok(waitsFor(run, dependent).has(release.urn), dependent.name);
+        }
+    });
+
+    it("puts nothing into the gateway namespace before the gateway is ready", () => {
+        const inNamespace = run.registrations.filter((r) => r.inputs.metadata?.namespace === "egress");
+        assert.ok(inNamespace.length >= config.destinations.length * 2);
+        for (const registration of inNamespace) assert.ok(waitsFor(run, registration).has(release.urn), registration.name);
+    });
+});

@@ -1,0 +1,327 @@
+import { ChildProcess, spawn } from "child_process";
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { ProgramRun, Registration } from "./harness";
+
+/**
+ * What the server image brings itself, outside every volume: the config path nginx reads by default, and the html root
+ * with the stock page. The registrations cannot say what is in an image, so these two facts are stated here.
+ */
+export const IMAGE_CONTENT = {
+    confPath: "/etc/nginx/nginx.conf",
+    htmlRoot: "/usr/share/nginx/html",
+};
+
+/**
+ * The stock `index.html` that nginx ships, and the server image has in its html root: the page the walkthrough's check
+ * shows. No volume carries it (it is part of the image), so the layout writes it where the image has it.
+ */
+export const STOCK_INDEX_HTML = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+`;
+
+/** The modes Kubernetes gives when a volume names none: 0644 for ConfigMap and Secret files, 0777 for an emptyDir. */
+const KUBERNETES_FILE_MODE = 0o644;
+const EMPTY_DIR_MODE = 0o777;
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+const LOG_TIMEOUT_MS = 5_000;
+const PORT_ATTEMPTS = 3;
+
+/** A server container's filesystem, laid out under `rootfs`: each container path `p` is at `rootfs + p`. */
+export interface ServerFiles {
+    rootfs: string;
+    /** Container paths the layout provides and the rewrite maps: every volume mount, then the image's html root. */
+    containerPaths: string[];
+    /** The Deployment's container ports. */
+    containerPorts: number[];
+    /** nginx.conf as the container reads it, untouched. */
+    conf: string;
+}
+
+type Registrations = Pick<ProgramRun, "registrations">;
+
+/** The one registered Kubernetes object of this kind, namespace and name (as the API server would know it). */
+export function kubernetesObject(run: Registrations, kind: string, namespace: string, name: string): Registration {
+    const found = run.registrations.filter((r) => r.inputs?.kind === kind && r.inputs.metadata?.namespace === namespace && r.inputs.metadata?.name === name);
+    if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace}/${name} among the registrations, found ${found.length}`);
+    return found[0];
+}
+
+/** A ConfigMap's or Secret's keys as file contents; a Secret's `stringData` wins over `data`, as the API server merges them. */
+function volumeSourceFiles(run: Registrations, namespace: string, volume: any): { files: { [key: string]: Buffer }; source: any } {
+    if (volume.configMap) {
+        const { data = {}, binaryData = {} } = kubernetesObject(run, "ConfigMap", namespace, volume.configMap.name).inputs;
+        return { source: volume.configMap, files: { ...decode(binaryData, "base64"), ...decode(data, "utf8") } };
+    }
+    const { data = {}, stringData = {} } = kubernetesObject(run, "Secret", namespace, volume.secret.secretName).inputs;
+    return { source: volume.secret, files: { ...decode(data, "base64"), ...decode(stringData, "utf8") } };
+}
+
+function decode(entries: { [key: string]: string }, encoding: BufferEncoding): { [key: string]: Buffer } {
+    return Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Buffer.from(value, encoding)]));
+}
+
+/** Writes a ConfigMap or Secret volume as the kubelet projects it: every key, or only `items` at their paths, with their modes. */
+function projectVolume(directory: string, files: { [key: string]: Buffer }, source: any, volumeName: string): void {
+    const items: { key: string; path: string; mode?: number }[] = source.items ?? Object.keys(files).map((key) => ({ key, path: key }));
+    for (const item of items) {
+        const content = files[item.key];
+        if (content === undefined) throw new Error(`volume ${volumeName}: key ${item.key} is not in its ${source.secretName ? "Secret" : "ConfigMap"}`);
+        const file = path.join(directory, item.path);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileWithMode(file, content, item.mode ?? source.defaultMode ?? KUBERNETES_FILE_MODE);
+    }
+}
+
+/** chmod after writing, so the mode is Kubernetes' and not cut down by this process's umask. */
+function writeFileWithMode(file: string, content: string | Buffer, mode: number): void {
+    writeFileSync(file, content);
+    chmodSync(file, mode);
+}
+
+/**
+ * Lays out, under a fresh temp dir, what the server Deployment's container sees: each mounted volume from the
+ * ConfigMap or Secret it names (or empty, for an emptyDir), and the image's html root with the stock page.
+ */
+export function layOutServerFiles(run: Registrations, deployment: Registration): ServerFiles {
+    const namespace: string = deployment.inputs.metadata.namespace;
+    const pod = deployment.inputs.spec.template.spec;
+    if (pod.containers.length !== 1) throw new Error(`Deployment ${namespace}/${deployment.inputs.metadata.name}: expected one container, found ${pod.containers.length}`);
+    const [container] = pod.containers;
+    const workDir = mkdtempSync(path.join(os.tmpdir(), "egress-tls-nginx-"));
+    const rootfs = path.join(workDir, "rootfs");
+    const containerPaths: string[] = [];
+    const emptyDirs: string[] = [];
+    for (const mount of container.volumeMounts ?? []) {
+        const volume = (pod.volumes ?? []).find((v: any) => v.name === mount.name);
+        if (!volume) throw new Error(`volumeMount ${mount.name} names no volume`);
+        if (mount.subPath) throw new Error(`volumeMount ${mount.name}: subPath is not laid out`);
+        const directory = path.join(rootfs, mount.mountPath);
+        mkdirSync(directory, { recursive: true });
+        if (volume.emptyDir) {
+            emptyDirs.push(directory);
+        } else if (volume.configMap || volume.secret) {
+            const { files, source } = volumeSourceFiles(run, namespace, volume);
+            projectVolume(directory, files, source, volume.name);
+        } else {
+            throw new Error(`volume ${volume.name}: only configMap, secret and emptyDir volumes are laid out`);
+        }
+        containerPaths.push(mount.mountPath);
+    }
+    const htmlRoot = path.join(rootfs, IMAGE_CONTENT.htmlRoot);
+    mkdirSync(htmlRoot, { recursive: true });
+    writeFileWithMode(path.join(htmlRoot, "index.html"), STOCK_INDEX_HTML, 0o644);
+    containerPaths.push(IMAGE_CONTENT.htmlRoot);
+    // The container runs nginx as UID 101 throughout. Here CI runs it as root, whose workers drop to `nobody`: they
+    // serve the html, so every directory (mkdtemp's 0700 included) must be traversable by others. Files keep
+    // Kubernetes' modes: the Secrets' 0440 keys are read by the master alone, as their owner.
+    for (const directory of [workDir, ...readdirSync(workDir, { recursive: true, encoding: "utf8" }).map((entry) => path.join(workDir, entry))]) {
+        if (statSync(directory).isDirectory()) chmodSync(directory, emptyDirs.includes(directory) ? EMPTY_DIR_MODE : 0o755);
+    }
+    return {
+        rootfs,
+        containerPaths,
+        containerPorts: (container.ports ?? []).map((p: any) => p.containerPort),
+        conf: readFileSync(path.join(rootfs, IMAGE_CONTENT.confPath), "utf8"),
+    };
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * nginx.conf with every container path moved under `rootfs` and the one `listen` port (which must be a container
+ * port) replaced by `127.0.0.1:<listenPort>`; nothing else changes. Paths are matched as whole path prefixes in one pass,
+ * so `/etc/nginx` leaves `/etc/nginx-server-certs` alone and no rewritten path is rewritten again.
+ */
+export function rewriteNginxConf(files: ServerFiles, listenPort: number): string {
+    const listens = [...files.conf.matchAll(/^(\s*listen\s+)(\d+)\b/gm)];
+    if (listens.length !== 1) throw new Error(`expected one listen directive in nginx.conf, found ${listens.length}`);
+    const confPort = Number(listens[0][2]);
+    if (!files.containerPorts.includes(confPort)) {
+        throw new Error(`nginx.conf listens on ${confPort}, which is not a container port of the Deployment (${files.containerPorts.join(", ")})`);
+    }
+    const containerPath = new RegExp(`(?<=\\s)(${files.containerPaths.map(escapeRegExp).join("|")})(?=[/;\\s]|$)`, "g");
+    return files.conf
+        .replace(/^(\s*listen\s+)(\d+)\b/m, `$1127.0.0.1:${listenPort}`)
+        .replace(containerPath, (match) => files.rootfs + match);
+}
+
+/** A port the OS says is free now; nginx binds it a moment later, so a start retries if another process took it. */
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+function accepts(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const socket = net.connect(port, "127.0.0.1");
+        socket.once("connect", () => { socket.destroy(); resolve(true); });
+        socket.once("error", () => resolve(false));
+    });
+}
+
+export interface RunningNginx {
+    port: number;
+    files: ServerFiles;
+    /** The conf nginx runs: `files.conf` rewritten. */
+    conf: string;
+    /** What nginx wrote so far: the access log goes to stdout, errors to stderr, as the conf says. */
+    stdout(): string;
+    stderr(): string;
+    /** The first stdout line matching `pattern`, waiting a bounded time for nginx to write it. */
+    waitForAccessLog(pattern: RegExp): Promise<string>;
+    stop(): Promise<void>;
+}
+
+class NginxProcess implements RunningNginx {
+    private readonly exited: Promise<void>;
+    private hasExited = false;
+    private spawnError?: Error;
+
+    constructor(
+        readonly port: number,
+        readonly files: ServerFiles,
+        readonly conf: string,
+        private readonly child: ChildProcess,
+        private readonly logs: { stdout: string; stderr: string },
+    ) {
+        this.exited = new Promise((resolve) => {
+            child.once("exit", () => { this.hasExited = true; resolve(); });
+            child.once("error", (error) => { this.spawnError = error; this.hasExited = true; resolve(); });
+        });
+    }
+
+    stdout(): string { return readFileSync(this.logs.stdout, "utf8"); }
+    stderr(): string { return readFileSync(this.logs.stderr, "utf8"); }
+
+    /** Resolves once nginx accepts connections; rejects with its stderr if it exits or does not listen in time. */
+    async ready(): Promise<void> {
+        const deadline = Date.now() + START_TIMEOUT_MS;
+        while (!this.hasExited && Date.now() < deadline) {
+            if (await accepts(this.port)) return;
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        const why = this.spawnError ? `did not start (${this.spawnError.message})`
+            : this.hasExited ? `exited with ${this.child.exitCode ?? this.child.signalCode}`
+            : `did not accept connections within ${START_TIMEOUT_MS} ms`;
+        throw new Error(`nginx on 127.0.0.1:${this.port} ${why}; stderr:\n${this.stderr()}`);
+    }
+
+    async waitForAccessLog(pattern: RegExp): Promise<string> {
+        const deadline = Date.now() + LOG_TIMEOUT_MS;
+        for (;;) {
+            const line = this.stdout().split("\n").find((l) => pattern.test(l));
+            if (line !== undefined) return line;
+            if (Date.now() > deadline) throw new Error(`no access log line matches ${pattern}; stdout:\n${this.stdout()}\nstderr:\n${this.stderr()}`);
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+    }
+
+    /** SIGTERM is nginx's fast shutdown: the master stops its workers, then exits. SIGKILL only if it hangs. */
+    async terminate(): Promise<void> {
+        if (this.hasExited) return;
+        this.child.kill("SIGTERM");
+        const timer = setTimeout(() => this.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+        await this.exited;
+        clearTimeout(timer);
+    }
+
+    async stop(): Promise<void> {
+        await this.terminate();
+        rmSync(path.dirname(this.files.rootfs), { recursive: true, force: true });
+    }
+}
+
+/**
+ * The conf logs to `/dev/stdout` and `/dev/stderr`, which nginx opens by name. Node's stdio pipes are Unix sockets, and
+ * Linux refuses to open a socket through /dev/std* (ENXIO), so the child writes to plain files instead.
+ */
+function spawnWithOutputFiles(command: string, args: string[], logs: { stdout: string; stderr: string }): ChildProcess {
+    const stdout = openSync(logs.stdout, "a");
+    const stderr = openSync(logs.stderr, "a");
+    try {
+        return spawn(command, args, { stdio: ["ignore", stdout, stderr] });
+    } finally {
+        closeSync(stdout);
+        closeSync(stderr);
+    }
+}
+
+/**
+ * Runs Debian's nginx on what the Deployment mounts, listening on 127.0.0.1 at a port the OS picks. `-g` adds only
+ * `daemon off;` (a command-line global directive, so the conf stays as rendered) to keep nginx a child we can stop.
+ * No `user` is given: run as root (as in CI), the workers drop to `nobody`, for whom the layout is readable; run as
+ * anyone else, nginx stays that user. The conf sets every path nginx writes, so no compiled-in default is used.
+ */
+export async function startNginx(run: Registrations, deployment: Registration): Promise<RunningNginx> {
+    const files = layOutServerFiles(run, deployment);
+    const workDir = path.dirname(files.rootfs);
+    for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        const conf = rewriteNginxConf(files, port);
+        const confPath = path.join(workDir, "nginx.conf");
+        writeFileSync(confPath, conf);
+        const logs = { stdout: path.join(workDir, `stdout-${attempt}.log`), stderr: path.join(workDir, `stderr-${attempt}.log`) };
+        const child = spawnWithOutputFiles("nginx", ["-e", "stderr", "-p", workDir, "-c", confPath, "-g", "daemon off;"], logs);
+        const nginx = new NginxProcess(port, files, conf, child, logs);
+        try {
+            await nginx.ready();
+            return nginx;
+        } catch (error) {
+            await nginx.terminate();
+            if (attempt < PORT_ATTEMPTS && nginx.stderr().includes("Address already in use")) continue;
+            rmSync(workDir, { recursive: true, force: true });
+            throw error;
+        }
+    }
+}
+
+/** For a describe block: a `startNginx` whose servers are all stopped after each test, whether it passed or failed. */
+export function nginxPerTest(): typeof startNginx {
+    const running: RunningNginx[] = [];
+    afterEach(async () => {
+        await Promise.all(running.splice(0).map((nginx) => nginx.stop()));
+    });
+    return async (run, deployment) => {
+        const nginx = await startNginx(run, deployment);
+        running.push(nginx);
+        return nginx;
+    };
+}
+
+/** The Deployment of a destination's in-cluster server. */
+export function serverDeployment(run: Registrations, server: { namespace: string; name: string }): Registration {
+    return kubernetesObject(run, "Deployment", server.namespace, server.name);
+}

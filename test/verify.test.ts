@@ -1,0 +1,249 @@
+import * as assert from "assert";
+import { execFile } from "child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { createServer, IncomingMessage, Server, ServerResponse } from "http";
+import { AddressInfo } from "net";
+import { tmpdir } from "os";
+import * as path from "path";
+import { EgressTlsOriginationArgs, resolveConfig } from "../components";
+import { objectNames } from "../components/naming";
+import {
+    renderVerifyJobSpec, renderVerifyScript, SERVER_PAGE_MARKER, VERIFY_DEADLINE_SECONDS, VerifyCheck, verifyChecks, VerifyTiming,
+} from "../components/render/verifyJob";
+import { cheapProviders } from "./support/cheapProviders";
+import { ProgramRun, Registration } from "./support/harness";
+import { PodTemplate, restrictedViolations } from "./support/podSecurity";
+import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+
+const JOB = "kubernetes:batch/v1:Job";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const NGINX_PAGE = `<!DOCTYPE html><html><head><title>${SERVER_PAGE_MARKER}</title></head><body></body></html>`;
+/** Fast enough for a test; the script's logic is the same as with the Job's timing. */
+const QUICK: VerifyTiming = { sidecarPolls: 2, attempts: 3, delaySeconds: 0, requestTimeoutSeconds: 5 };
+
+type Reply = { status: number; body: string };
+
+/**
+ * Stands in for the pod's network: the sidecar's status and quit endpoints on 127.0.0.1, and each host's page as the
+ * mesh would deliver it. Replies per host are served in turn, the last one repeated.
+ */
+class FakeMesh {
+    readonly requests: string[] = [];
+    sidecarReady = true;
+    private readonly server: Server;
+    private readonly dir = mkdtempSync(path.join(tmpdir(), "verify-"));
+
+    constructor(private readonly pages: { [host: string]: Reply[] }) {
+        this.server = createServer((req, res) => this.answer(req, res));
+    }
+
+    private answer(req: IncomingMessage, res: ServerResponse): void {
+        const host = String(req.headers.host);
+        this.requests.push(`${req.method} ${host}${req.url}`);
+        const reply = (status: number, body = ""): void => { res.writeHead(status).end(body); };
+        if (host === "127.0.0.1:15021" && req.url === "/healthz/ready") return reply(this.sidecarReady ? 200 : 503);
+        if (host === "127.0.0.1:15020" && req.url === "/quitquitquit" && req.method === "POST") return reply(200);
+        const replies = this.pages[host];
+        if (!replies) return reply(404, "no such host");
+        const next = replies.length > 1 ? replies.shift()! : replies[0];
+        reply(next.status, next.body);
+    }
+
+    async start(): Promise<void> {
+        await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+        // Like the sidecar's interception, curl's own config sends every connection here; the script is run unchanged.
+        writeFileSync(path.join(this.dir, ".curlrc"), `connect-to = "::127.0.0.1:${(this.server.address() as AddressInfo).port}"\n`);
+    }
+
+    run(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+        return new Promise((resolve) => {
+            execFile("sh", ["-c", script], { env: { PATH: process.env.PATH, CURL_HOME: this.dir, HOME: this.dir } }, (error, stdout, stderr) => {
+                resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+            });
+        });
+    }
+
+    async stop(): Promise<void> {
+        await new Promise((resolve) => this.server.close(resolve));
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+async function runScript(checks: VerifyCheck[], pages: { [host: string]: Reply[] }, sidecarReady = true) {
+    const mesh = new FakeMesh(pages);
+    mesh.sidecarReady = sidecarReady;
+    await mesh.start();
+    try {
+        return { ...(await mesh.run(renderVerifyScript(checks, QUICK))), requests: mesh.requests };
+    } finally {
+        await mesh.stop();
+    }
+}
+
+const NGINX_HOST = "my-nginx.mesh-external.svc.cluster.local";
+const PARTNER_HOST = "api.partner.example.org";
+const CHECKS: VerifyCheck[] = [{ host: NGINX_HOST, marker: SERVER_PAGE_MARKER }, { host: PARTNER_HOST, marker: "" }];
+const READY = "GET 127.0.0.1:15021/healthz/ready";
+const QUIT = "POST 127.0.0.1:15020/quitquitquit";
+
+describe("verifyChecks", () => {
+    it("expects the nginx page from an in-cluster server and any 2xx page from an outside host", () => {
+        const config = resolveConfig(everyKindOfDestinationArgs());
+        assert.deepStrictEqual(verifyChecks(config.destinations), [
+            { host: NGINX_HOST, marker: "Welcome to nginx!" },
+            { host: "billing.payments.svc.cluster.local", marker: "Welcome to nginx!" },
+            { host: "api.bank.example.com", marker: "" },
+            { host: PARTNER_HOST, marker: "" },
+        ]);
+    });
+});
+
+describe("the verify script, run by sh against a stand-in for the mesh", () => {
+    it("passes when every page arrives, after the sidecar is ready, and stops the sidecar last", async () => {
+        const result = await runScript(CHECKS, { [NGINX_HOST]: [{ status: 200, body: NGINX_PAGE }], [PARTNER_HOST]: [{ status: 204, body: "" }] });
+        assert.strictEqual(result.code, 0, result.stderr);
+        assert.deepStrictEqual(result.requests, [READY, `GET ${NGINX_HOST}/`, `GET ${PARTNER_HOST}/`, QUIT]);
+        assert.match(result.stdout, new RegExp(`PASS http://${NGINX_HOST}/ \\(HTTP 200\\)`));
+        assert.match(result.stdout, new RegExp(`PASS http://${PARTNER_HOST}/ \\(HTTP 204\\)`));
+    });
+
+    it("retries while the mesh's routes settle", async () => {
+        const result = await runScript(CHECKS, {
+            [NGINX_HOST]: [{ status: 503, body: "no healthy upstream" }, { status: 200, body: NGINX_PAGE }],
+            [PARTNER_HOST]: [{ status: 200, body: "ok" }],
+        });
+        assert.strictEqual(result.code, 0, result.stderr);
+        assert.strictEqual(result.requests.filter((r) => r === `GET ${NGINX_HOST}/`).length, 2);
+    });
+
+    it("fails when a server's page lacks its marker, still checks the other hosts, and still stops the sidecar", async () => {
+        const result = await runScript(CHECKS, { [NGINX_HOST]: [{ status: 200, body: "some other page" }], [PARTNER_HOST]: [{ status: 200, body: "ok" }] });
+        assert.notStrictEqual(result.code, 0);
+        assert.match(result.stderr, new RegExp(`FAIL http://${NGINX_HOST}/: HTTP 200, but the page lacks "Welcome to nginx!" \\(attempt 3 of 3\\)`));
+        assert.strictEqual(result.requests.filter((r) => r === `GET ${NGINX_HOST}/`).length, QUICK.attempts);
+        assert.ok(result.requests.includes(`GET ${PARTNER_HOST}/`));
+        assert.strictEqual(result.requests.at(-1), QUIT);
+    });
+
+    it("fails when an outside host answers with an error or a redirect", async () => {
+        for (const status of [404, 502, 301]) {
+            const result = await runScript([CHECKS[1]], { [PARTNER_HOST]: [{ status, body: "" }] });
+            assert.notStrictEqual(result.code, 0, `HTTP ${status}`);
+            assert.match(result.stderr, new RegExp(`FAIL http://${PARTNER_HOST}/: HTTP ${status}`));
+        }
+    });
+
+    it("fails without fetching anything when no sidecar becomes ready", async () => {
+        const result = await runScript(CHECKS, { [NGINX_HOST]: [{ status: 200, body: NGINX_PAGE }] }, false);
+        assert.notStrictEqual(result.code, 0);
+        assert.match(result.stderr, /istio-proxy is not ready/);
+        assert.deepStrictEqual(result.requests, [READY, READY, QUIT]);
+    });
+
+    it("matches a marker literally, quotes and shell characters included", async () => {
+        const marker = `it's "$HOME" [a-z]*`;
+        const passes = await runScript([{ host: NGINX_HOST, marker }], { [NGINX_HOST]: [{ status: 200, body: `<p>${marker}</p>` }] });
+        assert.strictEqual(passes.code, 0, passes.stderr);
+        const fails = await runScript([{ host: NGINX_HOST, marker }], { [NGINX_HOST]: [{ status: 200, body: "it's /root a" }] });
+        assert.notStrictEqual(fails.code, 0);
+    });
+});
+
+describe("renderVerifyJobSpec", () => {
+    const spec = renderVerifyJobSpec("echo checked") as any;
+    const template = spec.template;
+    const container = template.spec.containers[0];
+
+    it("fails by itself, with few retries, before Pulumi's 10-minute wait for the Job runs out", () => {
+        assert.strictEqual(spec.backoffLimit, 1);
+        assert.strictEqual(spec.activeDeadlineSeconds, VERIFY_DEADLINE_SECONDS);
+        assert.ok(VERIFY_DEADLINE_SECONDS < 600);
+        assert.strictEqual(template.spec.restartPolicy, "Never");
+    });
+
+    it("runs the script in a pinned curl image", () => {
+        assert.deepStrictEqual(container.command, ["sh", "-c", "echo checked"]);
+        assert.match(container.image, /^curlimages\/curl:\d+\.\d+\.\d+$/);
+    });
+
+    it("asks for a sidecar, a native one where Istio supports the choice", () => {
+        assert.strictEqual(template.metadata.labels["sidecar.istio.io/inject"], "true");
+        assert.strictEqual(template.metadata.annotations["sidecar.istio.io/nativeSidecar"], "true");
+    });
+
+    it("holds its own container to the restricted Pod Security Standard, with resources set", () => {
+        assert.deepStrictEqual(restrictedViolations(template as PodTemplate), []);
+        assert.strictEqual(container.securityContext.allowPrivilegeEscalation, false);
+        assert.deepStrictEqual(container.securityContext.capabilities.drop, ["ALL"]);
+        assert.deepStrictEqual(container.securityContext.seccompProfile, { type: "RuntimeDefault" });
+        assert.ok(container.resources.requests.cpu && container.resources.requests.memory);
+        assert.ok(container.resources.limits.cpu && container.resources.limits.memory);
+    });
+
+    it("runs as a numeric non-root user other than the sidecar's 1337, whose traffic would bypass the mesh", () => {
+        assert.strictEqual(container.securityContext.runAsNonRoot, true);
+        assert.ok(Number.isInteger(container.securityContext.runAsUser) && container.securityContext.runAsUser > 0);
+        assert.notStrictEqual(container.securityContext.runAsUser, 1337);
+        assert.notStrictEqual(container.securityContext.runAsGroup, 1337);
+    });
+});
+
+describe("EgressTlsOrigination without verify", () => {
+    it("runs no Job and creates no verify namespace (the default)", async () => {
+        const run = await runComponent(devStackArgs(), cheapProviders);
+        assert.deepStrictEqual(run.ofType(JOB), []);
+        assert.ok(!run.ofType(NAMESPACE).some((r) => r.inputs.metadata.name === "egress-tls-verify"));
+    });
+});
+
+describe("EgressTlsOrigination with verify", () => {
+    const args: EgressTlsOriginationArgs = { ...everyKindOfDestinationArgs(), verify: true, verifyNamespace: "mesh-check" };
+    const config = resolveConfig(args);
+    let run: ProgramRun;
+    let job: Registration;
+
+    const urnOf = (kind: string, name: string) => {
+        const found = run.registrations.filter((r) => r.inputs.kind === kind && r.inputs.metadata?.name === name);
+        assert.strictEqual(found.length, 1, `${kind} ${name}`);
+        return found[0].urn;
+    };
+
+    before(async () => {
+        run = await runComponent(args, cheapProviders);
+        job = run.get(JOB, "egress-tls-verify");
+    });
+
+    it("creates the sidecar-injected verify namespace and runs the Job in it", () => {
+        const namespace = run.get(NAMESPACE, "egress-tls-ns-mesh-check");
+        assert.strictEqual(namespace.inputs.metadata.labels["istio-injection"], "enabled");
+        assert.strictEqual(job.inputs.metadata.namespace, "mesh-check");
+        assert.strictEqual(job.inputs.metadata.name, objectNames.verifyJob());
+        assert.ok(job.dependencies.includes(namespace.urn));
+    });
+
+    it("runs after every VirtualService, origination DestinationRule and server Deployment", () => {
+        for (const destination of config.destinations) {
+            assert.ok(job.dependencies.includes(urnOf("VirtualService", objectNames.virtualService(destination))), destination.name);
+            assert.ok(job.dependencies.includes(urnOf("DestinationRule", objectNames.originationDestinationRule(destination))), destination.name);
+            if (destination.server) assert.ok(job.dependencies.includes(urnOf("Deployment", destination.server.name)), destination.name);
+        }
+    });
+
+    it("fetches every destination's host", () => {
+        const script: string = job.inputs.spec.template.spec.containers[0].command[2];
+        assert.strictEqual(script, renderVerifyScript(verifyChecks(config.destinations)));
+        for (const destination of config.destinations) assert.ok(script.includes(`check '${destination.host}'`), destination.host);
+    });
+
+    it("lets Pulumi wait for the Job, so a failed check fails the update", () => {
+        assert.strictEqual(job.inputs.metadata.annotations?.["pulumi.com/skipAwait"], undefined);
+    });
+
+    it("is replaced on every run, the old Job deleted first since the name is fixed", async () => {
+        assert.strictEqual(job.deleteBeforeReplace, true);
+        assert.strictEqual(typeof job.replacementTrigger, "string");
+        const next = (await runComponent(args, cheapProviders)).get(JOB, "egress-tls-verify");
+        assert.notStrictEqual(next.replacementTrigger, job.replacementTrigger);
+        assert.deepStrictEqual(next.inputs, job.inputs);
+    });
+});
