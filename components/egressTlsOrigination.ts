@@ -21,7 +21,7 @@ function checkCommands(config: ResolvedConfig, destination: ResolvedDestination)
     const selector = Object.entries(config.gateway.selector).map(([k, v]) => `${k}=${v}`).join(",");
     return {
         request: `kubectl exec deploy/curl -c curl -- curl -sS http://${destination.host}`,
-        gatewayLog: `kubectl logs -l ${selector} -n ${config.gateway.namespace} | grep '${destination.host}' | grep HTTP`,
+        gatewayLog: `kubectl logs -l ${selector} -n ${config.gateway.namespace} --tail=-1 | grep '${destination.host}' | grep HTTP`,
     };
 }
 

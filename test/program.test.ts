@@ -1,0 +1,179 @@
+import * as assert from "assert";
+import { ConfigError } from "../components";
+import { cheapProviders } from "./support/cheapProviders";
+import { stackConfig } from "./support/devStack";
+import { ProgramRun, ProviderFn, unwrapSecrets } from "./support/harness";
+import { runStackProgram, stackUrn } from "./support/stackProgram";
+import { SimulatedProviders } from "./support/tlsProvider";
+
+const HOST = "my-nginx.mesh-external.svc.cluster.local";
+const CA_CERT_TYPE = "tls:index/selfSignedCert:SelfSignedCert";
+
+interface StackRun {
+    run: ProgramRun;
+    /** The stack's outputs, as `pulumi stack output` shows them. */
+    outputs: { [name: string]: any };
+    /** What the program logged as warnings. */
+    warnings: string[];
+}
+
+/** Runs index.ts as `pulumi up` would with this stack config, and keeps its stack outputs and warnings. */
+async function runStack(config: { [key: string]: string }, provider: ProviderFn = new SimulatedProviders().provider): Promise<StackRun> {
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    // Without an engine (as under mocks) the SDK's log.warn writes to console.warn.
+    console.warn = (message: string) => { warnings.push(message); };
+    try {
+        const run = await runStackProgram(config, provider);
+        return { run, outputs: unwrapSecrets(run.componentOutputs.get(stackUrn(run))), warnings };
+    } finally {
+        console.warn = consoleWarn;
+    }
+}
+
+function object(run: ProgramRun, kind: string, namespace: string | undefined, name: string): any {
+    const found = run.registrations.filter((r) => r.inputs.kind === kind && r.inputs.metadata?.namespace === namespace && r.inputs.metadata?.name === name);
+    assert.strictEqual(found.length, 1, `expected one ${kind} ${namespace}/${name}`);
+    return found[0].inputs;
+}
+
+describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
+    let stack: StackRun;
+
+    before(async () => {
+        stack = await runStack(stackConfig());
+    });
+
+    it("declares exactly the walkthrough's objects", () => {
+        assert.deepStrictEqual(stack.run.kubernetesObjects(), [
+            "ConfigMap mesh-external/nginx-configmap",
+            "Deployment mesh-external/my-nginx",
+            "DestinationRule default/egressgateway-for-nginx",
+            "DestinationRule istio-system/originate-tls-for-nginx",
+            "Gateway default/istio-egressgateway",
+            "Namespace mesh-external",
+            "Secret istio-system/client-credential-cacert",
+            "Secret mesh-external/nginx-ca-certs",
+            "Secret mesh-external/nginx-server-certs",
+            "Service mesh-external/my-nginx",
+            "VirtualService default/direct-nginx-through-egress-gateway",
+        ]);
+    });
+
+    it("gives the server a TLS Secret and its CA a Secret of its own", () => {
+        const serverCerts = object(stack.run, "Secret", "mesh-external", "nginx-server-certs");
+        assert.strictEqual(serverCerts.type, "kubernetes.io/tls");
+        assert.deepStrictEqual(Object.keys(serverCerts.stringData).sort(), ["tls.crt", "tls.key"]);
+        const caCerts = object(stack.run, "Secret", "mesh-external", "nginx-ca-certs");
+        assert.match(caCerts.stringData["ca.crt"], /BEGIN CERTIFICATE/);
+    });
+
+    it("serves nginx on Service port 443", () => {
+        const service = object(stack.run, "Service", "mesh-external", "my-nginx");
+        assert.deepStrictEqual(service.spec.ports.map((p: { port: number }) => p.port), [443]);
+        const deployment = object(stack.run, "Deployment", "mesh-external", "my-nginx");
+        assert.deepStrictEqual(deployment.spec.selector.matchLabels, service.spec.selector);
+    });
+
+    it("gives the gateway the CA alone as client-credential-cacert in istio-system", () => {
+        const credential = object(stack.run, "Secret", "istio-system", "client-credential-cacert");
+        assert.deepStrictEqual(Object.keys(credential.stringData), ["ca.crt"]);
+        const ca = stack.run.ofType(CA_CERT_TYPE);
+        assert.strictEqual(ca.length, 1);
+        assert.strictEqual(credential.stringData["ca.crt"], ca[0].outputs.certPem);
+    });
+
+    it("routes mesh traffic through the gateway's nginx subset and originates SIMPLE TLS with the credential", () => {
+        const gateway = object(stack.run, "Gateway", "default", "istio-egressgateway");
+        assert.deepStrictEqual(gateway.spec.servers[0].hosts, [HOST]);
+        const subset = object(stack.run, "DestinationRule", "default", "egressgateway-for-nginx");
+        assert.strictEqual(subset.spec.host, "istio-egressgateway.istio-system.svc.cluster.local");
+        assert.deepStrictEqual(subset.spec.subsets.map((s: { name: string }) => s.name), ["nginx"]);
+        const route = object(stack.run, "VirtualService", "default", "direct-nginx-through-egress-gateway");
+        assert.deepStrictEqual(route.spec.hosts, [HOST]);
+        assert.deepStrictEqual(route.spec.gateways, ["istio-egressgateway", "mesh"]);
+        const origination = object(stack.run, "DestinationRule", "istio-system", "originate-tls-for-nginx");
+        assert.strictEqual(origination.spec.host, HOST);
+        assert.deepStrictEqual(origination.spec.trafficPolicy.portLevelSettings, [{
+            port: { number: 443 },
+            tls: { mode: "SIMPLE", credentialName: "client-credential", sni: HOST },
+        }]);
+    });
+
+    it("exports the CA certificate, the credential Secret and the check commands", () => {
+        const ca = stack.run.ofType(CA_CERT_TYPE)[0].outputs.certPem;
+        assert.deepStrictEqual(stack.outputs.caCertificates, { nginx: ca });
+        assert.deepStrictEqual(stack.outputs.clientCaCertificates, {}, "a SIMPLE destination has no client certificate");
+        assert.deepStrictEqual(stack.outputs.credentialSecrets, { nginx: "istio-system/client-credential-cacert" });
+        const { nginx } = stack.outputs.checkCommands;
+        assert.match(nginx.request, new RegExp(`curl .*http://${HOST}`));
+        assert.match(nginx.gatewayLog, /-l istio=egressgateway -n istio-system/);
+        assert.ok(nginx.gatewayLog.includes(HOST));
+    });
+
+    it("exports no private key", () => {
+        assert.deepStrictEqual(Object.keys(stack.outputs).sort(), ["caCertificates", "checkCommands", "clientCaCertificates", "credentialSecrets"]);
+        assert.doesNotMatch(JSON.stringify(stack.outputs), /PRIVATE KEY/);
+    });
+
+    it("applies to the cluster: no provider of its own, no warning", () => {
+        assert.deepStrictEqual(stack.run.ofType("pulumi:providers:kubernetes"), []);
+        assert.deepStrictEqual(stack.warnings, []);
+    });
+});
+
+describe("the Pulumi program's stack config", () => {
+    it("refuses an unknown egress-tls: key by name", async () => {
+        await assert.rejects(runStack({ ...stackConfig(), "egress-tls:destination": "[]" }, cheapProviders), (error: Error) => {
+            assert.ok(error instanceof ConfigError, String(error));
+            assert.strictEqual(error.field, "destination");
+            assert.match(error.message, /unknown stack config key "egress-tls:destination"/);
+            return true;
+        });
+    });
+
+    it("leaves other namespaces' keys, such as kubernetes:context, to their owners", async () => {
+        const { run } = await runStack({ ...stackConfig(), "kubernetes:context": "kind-egress-tls" }, cheapProviders);
+        assert.strictEqual(run.kubernetesObjects().length, 11);
+    });
+});
+
+describe("the Pulumi program with egress-tls:renderYamlTo", () => {
+    const DIRECTORY = "rendered-manifests";
+    let stack: StackRun;
+
+    before(async () => {
+        stack = await runStack({ ...stackConfig(), "egress-tls:renderYamlTo": DIRECTORY }, cheapProviders);
+    });
+
+    it("declares a Kubernetes provider that writes YAML to the folder", () => {
+        const providers = stack.run.ofType("pulumi:providers:kubernetes");
+        assert.strictEqual(providers.length, 1);
+        assert.strictEqual(providers[0].inputs.renderYamlToDirectory, DIRECTORY);
+    });
+
+    it("declares every Kubernetes object through that provider", () => {
+        const [provider] = stack.run.ofType("pulumi:providers:kubernetes");
+        const objects = stack.run.registrations.filter((r) => r.type.startsWith("kubernetes:"));
+        assert.strictEqual(objects.length, 11);
+        for (const object of objects) {
+            assert.ok(object.provider.startsWith(`${provider.urn}::`), `${object.type} ${object.name} uses provider "${object.provider}"`);
+        }
+    });
+
+    it("warns that Secrets, private keys included, land in the folder in plain text", () => {
+        assert.strictEqual(stack.warnings.length, 1, stack.warnings.join("\n"));
+        assert.match(stack.warnings[0], new RegExp(`${DIRECTORY}.*plain text`));
+    });
+
+    it("is refused with gateway.deploy, whose Helm release the provider cannot render", async () => {
+        const deployGateway = { namespace: "egress-gateway", name: "egress-gateway", deploy: true };
+        const config = { ...stackConfig(), "egress-tls:renderYamlTo": DIRECTORY, "egress-tls:gateway": JSON.stringify(deployGateway) };
+        await assert.rejects(runStack(config, cheapProviders), (error: Error) => {
+            assert.ok(error instanceof ConfigError, String(error));
+            assert.strictEqual(error.field, "renderYamlTo");
+            assert.match(error.message, /gateway\.deploy/);
+            return true;
+        });
+    });
+});

@@ -1,0 +1,141 @@
+import * as assert from "assert";
+import { EgressTlsOriginationArgs } from "../components";
+import { ISTIO_API_VERSIONS } from "../components/config";
+import { cheapProviders } from "./support/cheapProviders";
+import { Registration } from "./support/harness";
+import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+
+/** The fields of a Kubernetes object that the component sets; anything else in a registration would escape validation. */
+const OBJECT_FIELDS = ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type"];
+
+/** Every kind the component can emit; each must appear in a scenario below, so none escapes validation. */
+const EMITTED_KINDS = [
+    "ConfigMap", "Deployment", "DestinationRule", "Gateway", "Job", "Namespace", "NetworkPolicy", "Secret", "Service", "ServiceEntry", "VirtualService",
+];
+
+interface UpstreamModel {
+    apiVersion: string;
+    kind: string;
+    new (data: object): { validate(): void };
+}
+
+/** The upstream model class of an apiVersion and kind: Istio's from @kubernetes-models/istio, the rest from kubernetes-models. */
+async function upstreamModel(apiVersion: string, kind: string): Promise<UpstreamModel> {
+    const modulePath = apiVersion.includes(".istio.io/")
+        ? `@kubernetes-models/istio/${apiVersion}/${kind}`
+        : `kubernetes-models/${apiVersion}/${kind}`;
+    const model: UpstreamModel = (await import(modulePath))[kind];
+    assert.ok(model, `${modulePath} exports no ${kind}`);
+    assert.deepStrictEqual([model.apiVersion, model.kind], [apiVersion, kind], `${modulePath} models another object`);
+    return model;
+}
+
+/** Builds the object from the fields the component declared and validates it; throws what the upstream schema refuses. */
+async function validateUpstream(object: { [field: string]: any }): Promise<void> {
+    const Model = await upstreamModel(object.apiVersion, object.kind);
+    new Model(Object.fromEntries(OBJECT_FIELDS.filter((f) => object[f] !== undefined).map((f) => [f, object[f]]))).validate();
+}
+
+function kubernetesObjects(registrations: Registration[]): Registration[] {
+    return registrations.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind !== undefined);
+}
+
+function describeObject(r: Registration): string {
+    return `${r.inputs.apiVersion} ${r.inputs.kind} ${r.inputs.metadata?.namespace ?? ""}/${r.inputs.metadata?.name}`;
+}
+
+/** Deep copy of one declared object, changed by `breakIt`. */
+function brokenCopy(r: Registration, breakIt: (object: any) => void): any {
+    const copy = structuredClone(r.inputs);
+    breakIt(copy);
+    return copy;
+}
+
+const DEV_STACK = "the dev stack";
+const SCENARIOS: { [scenario: string]: () => EgressTlsOriginationArgs } = {
+    [DEV_STACK]: devStackArgs,
+    "several destinations (MUTUAL, outside hosts), lockdown, verify Job, gateway in demo-istio": () => ({
+        ...everyKindOfDestinationArgs(),
+        gateway: { namespace: "demo-istio", name: "istio-egressgateway", selector: { istio: "egressgateway" } },
+        routingNamespace: "apps",
+        lockdown: { namespaces: ["apps", "clients"] },
+        verify: true,
+    }),
+};
+
+/** Each scenario's declared objects for one Istio API version, run once and shared by the tests. */
+const declared = new Map<string, Promise<Registration[]>>();
+function declaredObjects(scenario: string, istioApiVersion: string): Promise<Registration[]> {
+    const key = `${scenario} ${istioApiVersion}`;
+    if (!declared.has(key)) {
+        declared.set(key, runComponent({ ...SCENARIOS[scenario](), istioApiVersion }, cheapProviders).then((run) => kubernetesObjects(run.registrations)));
+    }
+    return declared.get(key)!;
+}
+
+async function findDeclared(kind: string, name: string, istioApiVersion = "networking.istio.io/v1"): Promise<Registration> {
+    const found = (await declaredObjects(DEV_STACK, istioApiVersion)).find((r) => r.inputs.kind === kind && r.inputs.metadata.name === name);
+    assert.ok(found, `the dev stack declares no ${kind} ${name}`);
+    return found;
+}
+
+describe("every declared Kubernetes object against the upstream schemas", () => {
+    for (const scenario of Object.keys(SCENARIOS)) {
+        for (const istioApiVersion of ISTIO_API_VERSIONS) {
+            it(`${scenario}, ${istioApiVersion}`, async () => {
+                const objects = await declaredObjects(scenario, istioApiVersion);
+                assert.ok(objects.some((r) => r.inputs.apiVersion === istioApiVersion), `no object of ${istioApiVersion}`);
+                const refused: string[] = [];
+                for (const object of objects) {
+                    const unchecked = Object.keys(object.inputs).filter((f) => !OBJECT_FIELDS.includes(f));
+                    assert.deepStrictEqual(unchecked, [], `${describeObject(object)} sets fields the check leaves out`);
+                    await validateUpstream(object.inputs).catch((error: Error) => refused.push(`${describeObject(object)}: ${error.message}`));
+                }
+                assert.deepStrictEqual(refused, []);
+            });
+        }
+    }
+
+    it("covers every kind the component emits", async () => {
+        const kinds = new Set<string>();
+        for (const scenario of Object.keys(SCENARIOS)) {
+            for (const istioApiVersion of ISTIO_API_VERSIONS) {
+                for (const object of await declaredObjects(scenario, istioApiVersion)) kinds.add(object.inputs.kind);
+            }
+        }
+        assert.deepStrictEqual([...kinds].sort(), EMITTED_KINDS);
+    });
+
+    describe("the same check refuses a broken copy", () => {
+        for (const istioApiVersion of ISTIO_API_VERSIONS) {
+            it(`${istioApiVersion}: TLS mode "SIMPLEX" in the origination DestinationRule`, async () => {
+                const rule = await findDeclared("DestinationRule", "originate-tls-for-nginx", istioApiVersion);
+                await validateUpstream(rule.inputs);
+                const broken = brokenCopy(rule, (o) => { o.spec.trafficPolicy.portLevelSettings[0].tls.mode = "SIMPLEX"; });
+                await assert.rejects(validateUpstream(broken), /tls\/mode must be equal to one of the allowed values/);
+            });
+
+            it(`${istioApiVersion}: a Gateway port number given as a string`, async () => {
+                const gateway = await findDeclared("Gateway", "istio-egressgateway", istioApiVersion);
+                await validateUpstream(gateway.inputs);
+                const broken = brokenCopy(gateway, (o) => { o.spec.servers[0].port.number = "443"; });
+                await assert.rejects(validateUpstream(broken), /port\/number must be integer/);
+            });
+        }
+
+        it("a Service port given as a string", async () => {
+            const broken = brokenCopy(await findDeclared("Service", "my-nginx"), (o) => { o.spec.ports[0].port = "443"; });
+            await assert.rejects(validateUpstream(broken), /ports\/0\/port must be integer/);
+        });
+
+        it("a Deployment container without a name", async () => {
+            const broken = brokenCopy(await findDeclared("Deployment", "my-nginx"), (o) => { delete o.spec.template.spec.containers[0].name; });
+            await assert.rejects(validateUpstream(broken), /containers\/0 must have required property name/);
+        });
+
+        it("a Secret whose stringData holds a number", async () => {
+            const broken = brokenCopy(await findDeclared("Secret", "client-credential-cacert"), (o) => { o.stringData["ca.crt"] = 42; });
+            await assert.rejects(validateUpstream(broken), /stringData\/ca\.crt must be string/);
+        });
+    });
+});

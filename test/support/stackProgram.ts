@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { REPO_ROOT } from "./devStack";
+import { ProgramRun, ProviderFn, runProgram } from "./harness";
+
+const PROGRAM = path.join(REPO_ROOT, "index.ts");
+
+/**
+ * Runs the top-level Pulumi program (index.ts) in a root Stack, as `pulumi up` would, with `config` as the CLI hands it
+ * over (`project:key` → string). The stack's exports are the Stack resource's registered outputs in `componentOutputs`.
+ */
+export async function runStackProgram(config: { [key: string]: string }, provider: ProviderFn): Promise<ProgramRun> {
+    try {
+        return await runProgram(async () => {
+            pulumi.runtime.setAllConfig(config);
+            delete require.cache[require.resolve(PROGRAM)];
+            await pulumi.runtime.runInPulumiStack(async () => require(PROGRAM));
+        }, provider);
+    } finally {
+        pulumi.runtime.setAllConfig({});
+    }
+}
+
+/** Component args as stack config, the way the CLI hands `Pulumi.<stack>.yaml` over: structured values as JSON. */
+export function stackConfigOf(project: string, args: object): { [key: string]: string } {
+    return Object.fromEntries(Object.entries(args).map(([key, value]) => [`${project}:${key}`, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+/** The Stack resource's URN in a run of `runStackProgram`. */
+export function stackUrn(run: ProgramRun): string {
+    const stacks = run.registrations.filter((registration) => registration.type === "pulumi:pulumi:Stack");
+    if (stacks.length !== 1) throw new Error(`expected one pulumi:pulumi:Stack, found ${stacks.length}`);
+    return stacks[0].urn;
+}
