@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedDestination, ResolvedServer } from "../config";
 import { objectNames } from "../naming";
+import { restrictedContainerSecurity } from "./containerSecurity";
 import { CA_CERT_KEY, SERVER_CONTAINER_PORT, SERVER_PATHS } from "./nginxConf";
 
 /** UID and GID of the unprivileged nginx image. */
@@ -56,13 +57,7 @@ export function renderServerDeployment(
                     name: server.name,
                     image: server.image,
                     ports: [{ containerPort: SERVER_CONTAINER_PORT, name: "https", protocol: "TCP" }],
-                    securityContext: {
-                        allowPrivilegeEscalation: false,
-                        readOnlyRootFilesystem: true,
-                        runAsNonRoot: true,
-                        capabilities: { drop: ["ALL"] },
-                        seccompProfile: { type: "RuntimeDefault" },
-                    },
+                    securityContext: restrictedContainerSecurity(SERVER_USER),
                     resources: {
                         requests: { cpu: "10m", memory: "32Mi" },
                         limits: { cpu: "250m", memory: "128Mi" },

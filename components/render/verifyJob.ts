@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ResolvedDestination } from "../config";
+import { restrictedContainerSecurity } from "./containerSecurity";
 
 /** curl and a POSIX shell, pinned. The image's user is `curl_user`, UID 100. */
 export const VERIFY_IMAGE = "curlimages/curl:8.16.0";
@@ -130,15 +131,7 @@ export function renderVerifyJobSpec(script: string): k8s.types.input.batch.v1.Jo
                     name: "verify",
                     image: VERIFY_IMAGE,
                     command: ["sh", "-c", script],
-                    securityContext: {
-                        runAsNonRoot: true,
-                        runAsUser: VERIFY_USER,
-                        runAsGroup: VERIFY_USER,
-                        allowPrivilegeEscalation: false,
-                        readOnlyRootFilesystem: true,
-                        capabilities: { drop: ["ALL"] },
-                        seccompProfile: { type: "RuntimeDefault" },
-                    },
+                    securityContext: restrictedContainerSecurity(VERIFY_USER),
                     resources: {
                         requests: { cpu: "10m", memory: "16Mi" },
                         limits: { cpu: "100m", memory: "64Mi" },
