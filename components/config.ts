@@ -138,6 +138,13 @@ function dnsLabel(value: unknown, field: string, fallback?: string): string {
     return text;
 }
 
+/** Service names are stricter than other object names (RFC 1035): they must start with a letter. */
+function serviceName(value: unknown, field: string): string {
+    const name = dnsLabel(value, field);
+    if (!/^[a-z]/.test(name)) throw new ConfigError(field, `"${name}" names a Service, which must start with a letter (DNS-1035 label)`);
+    return name;
+}
+
 function dnsName(value: unknown, field: string, allowWildcard = false): string {
     if (typeof value !== "string") throw new ConfigError(field, "must be a string");
     const name = allowWildcard && value.startsWith("*.") ? value.slice(2) : value;
@@ -209,7 +216,7 @@ function resolveServer(value: unknown, field: string): ResolvedServer {
     const server = requireObject(value, field, ["namespace", "name", "image"] satisfies (keyof ServerArgs)[]);
     return {
         namespace: dnsLabel(server.namespace, `${field}.namespace`),
-        name: dnsLabel(server.name, `${field}.name`),
+        name: serviceName(server.name, `${field}.name`),
         image: nonEmptyString(server.image, `${field}.image`, DEFAULTS.serverImage),
     };
 }
@@ -243,6 +250,12 @@ function resolveDestination(value: unknown, field: string): ResolvedDestination 
         server,
         subjectAltNames: subjectAltNames.map((san, index) => dnsName(san, `${field}.subjectAltNames[${index}]`, true)),
     };
+}
+
+/** Hosts that differ only in cluster domain could name one server twice; each server belongs to one destination. */
+function rejectDuplicateServers(destinations: ResolvedDestination[]): void {
+    const servers = destinations.map((d) => (d.server ? `${d.server.namespace}/${d.server.name}` : `outside:${d.name}`));
+    rejectDuplicates(servers, (i) => `destinations[${i}].server.name`, "server");
 }
 
 /** The Secret names a destination's credential occupies in the gateway namespace, claimed or read by Istio. */
@@ -360,6 +373,7 @@ export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
     if (destinations.length === 0) throw new ConfigError("destinations", "must list at least one destination");
     rejectDuplicates(destinations.map((d) => d.name), (i) => `destinations[${i}].name`, "name");
     rejectDuplicates(destinations.map((d) => d.host), (i) => `destinations[${i}].host`, "host");
+    rejectDuplicateServers(destinations);
     rejectCredentialCollisions(destinations);
     const config: ResolvedConfig = {
         destinations,

@@ -38,6 +38,8 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["outside host without caCertPem", { destinations: [{ name: "partner", host: "api.partner.example.org" }] }, "destinations[0].caCertPem", /required for an outside host/],
     ["caCertPem with a server", { destinations: [{ ...NGINX, caCertPem: OUTSIDE_CA_PEM }] }, "destinations[0].caCertPem", /not allowed with server/],
     ["server that does not serve the host", { destinations: [{ ...NGINX, host: "nginx.example.com" }] }, "destinations[0].host", /not the in-cluster name of server mesh-external\/my-nginx/],
+    ["server name starting with a digit", { destinations: [{ ...NGINX, host: "0nginx.mesh-external.svc.cluster.local", server: { namespace: "mesh-external", name: "0nginx" } }] }, "destinations[0].server.name", /must start with a letter/],
+    ["one server for two destinations", { destinations: [NGINX, { ...NGINX, name: "again", host: "my-nginx.mesh-external.svc.corp.internal", credentialName: "again" }] }, "destinations[1].server.name", /server "mesh-external\/my-nginx" is already used by destinations\[0\]/],
     ["bad server namespace", { destinations: [{ ...NGINX, server: { namespace: "Mesh_External", name: "my-nginx" } }] }, "destinations[0].server.namespace", /DNS-1123 label/],
     ["server in the gateway's namespace", { destinations: [{ ...NGINX, host: "my-nginx.istio-system.svc.cluster.local", server: { namespace: "istio-system", name: "my-nginx" } }] }, "destinations[0].server.namespace", /also gateway.namespace/],
     ["server in kube-system", { destinations: [{ ...NGINX, host: "my-nginx.kube-system.svc.cluster.local", server: { namespace: "kube-system", name: "my-nginx" } }] }, "destinations[0].server.namespace", /system namespace/],
