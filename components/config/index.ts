@@ -1,207 +1,19 @@
-import { X509Certificate } from "crypto";
-import { CaArgs, DestinationArgs, EgressTlsOriginationArgs, GatewayArgs, LockdownArgs, ServerArgs } from "./args";
+import { CaArgs, DestinationArgs, EgressTlsOriginationArgs, GatewayArgs, LockdownArgs, ServerArgs } from "../args";
+import {
+    caCertificates, ConfigError, dnsLabel, dnsName, integer, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
+    optionalString, rejectDuplicates, requireObject, serviceName,
+} from "./fieldCheckers";
+import {
+    DEFAULTS, ECDSA_CURVES, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway,
+    ResolvedLockdown, ResolvedServer, RSA_BITS, SYSTEM_NAMESPACES, TLS_MODES,
+} from "./resolved";
 
-/** A refused input. `field` is the path of the offending value, e.g. `destinations[1].host`. */
-export class ConfigError extends Error {
-    constructor(readonly field: string, problem: string) {
-        super(`egress-tls: ${field}: ${problem}`);
-        this.name = "ConfigError";
-    }
-}
+// The rules that judge a whole config: the one place that validates input.
 
-export const TLS_MODES = ["SIMPLE", "MUTUAL"] as const;
-export type TlsMode = (typeof TLS_MODES)[number];
-export const ISTIO_API_VERSIONS = ["networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3"] as const;
-export const KEY_ALGORITHMS = ["RSA", "ECDSA"] as const;
-export const RSA_BITS = [2048, 3072, 4096] as const;
-export const ECDSA_CURVES = ["P256", "P384"] as const;
-/** Namespaces that exist in every Istio cluster; the component never creates or deletes them. */
-const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"];
+export { ConfigError } from "./fieldCheckers";
+export * from "./resolved";
 
-export const DEFAULTS = {
-    port: 443,
-    mode: "SIMPLE" as TlsMode,
-    credentialNamePrefix: "client-credential-",
-    serverImage: "nginxinc/nginx-unprivileged:1.27.3-alpine",
-    gateway: { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, chartVersion: "1.28.0" },
-    routingNamespace: "default",
-    istioApiVersion: "networking.istio.io/v1",
-    ca: {
-        organization: "example Inc.",
-        commonName: "example.com",
-        algorithm: "RSA",
-        rsaBits: 2048,
-        ecdsaCurve: "P256",
-        validityHours: 8760,
-        earlyRenewalHours: 720,
-        rotation: "",
-    },
-    controlPlaneNamespace: "istio-system",
-    verifyNamespace: "egress-tls-verify",
-};
-
-export interface ResolvedServer {
-    namespace: string;
-    name: string;
-    image: string;
-}
-
-export interface ResolvedDestination {
-    name: string;
-    host: string;
-    port: number;
-    mode: TlsMode;
-    credentialName: string;
-    /** Set for an outside host; a destination with a server uses the CA the component makes. */
-    caCertPem?: string;
-    server?: ResolvedServer;
-    subjectAltNames: string[];
-}
-
-export interface ResolvedGateway {
-    namespace: string;
-    name: string;
-    selector: { [label: string]: string };
-    deploy: boolean;
-    chartVersion: string;
-}
-
-export interface ResolvedCa {
-    organization: string;
-    commonName: string;
-    algorithm: string;
-    rsaBits: number;
-    ecdsaCurve: string;
-    validityHours: number;
-    earlyRenewalHours: number;
-    rotation: string;
-}
-
-export interface ResolvedLockdown {
-    namespaces: string[];
-    controlPlaneNamespace: string;
-}
-
-/** The component's input with every default applied and every rule checked. */
-export interface ResolvedConfig {
-    destinations: ResolvedDestination[];
-    gateway: ResolvedGateway;
-    routingNamespace: string;
-    istioApiVersion: string;
-    ca: ResolvedCa;
-    lockdown?: ResolvedLockdown;
-    verify: boolean;
-    verifyNamespace: string;
-}
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const HELM_RELEASE_NAME_MAX = 53;
-
-type Fields = { [key: string]: unknown };
-
-function isObject(value: unknown): value is Fields {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function requireObject(value: unknown, field: string, allowedKeys: readonly string[]): Fields {
-    if (!isObject(value)) throw new ConfigError(field, "must be an object");
-    for (const key of Object.keys(value)) {
-        if (!allowedKeys.includes(key)) {
-            throw new ConfigError(`${field}.${key}`.replace(/^\./, ""), `unknown field; expected one of ${allowedKeys.join(", ")}`);
-        }
-    }
-    return value;
-}
-
-function optionalString(value: unknown, field: string, fallback: string): string {
-    if (value === undefined) return fallback;
-    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
-    return value;
-}
-
-function nonEmptyString(value: unknown, field: string, fallback: string): string {
-    const text = optionalString(value, field, fallback);
-    if (text.length === 0) throw new ConfigError(field, "must not be empty");
-    return text;
-}
-
-function dnsLabel(value: unknown, field: string, fallback?: string): string {
-    if (value === undefined && fallback === undefined) throw new ConfigError(field, "is required");
-    const text = optionalString(value, field, fallback ?? "");
-    if (text.length > 63 || !DNS_LABEL.test(text)) {
-        throw new ConfigError(field, `"${text}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`);
-    }
-    return text;
-}
-
-/** Service names are stricter than other object names (RFC 1035): they must start with a letter. */
-function serviceName(value: unknown, field: string): string {
-    const name = dnsLabel(value, field);
-    if (!/^[a-z]/.test(name)) throw new ConfigError(field, `"${name}" names a Service, which must start with a letter (DNS-1035 label)`);
-    return name;
-}
-
-function dnsName(value: unknown, field: string, allowWildcard = false): string {
-    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
-    const name = allowWildcard && value.startsWith("*.") ? value.slice(2) : value;
-    if (value.length > 253 || !DNS_SUBDOMAIN.test(name) || name.split(".").some((label) => label.length > 63)) {
-        throw new ConfigError(field, `"${value}" is not a DNS name (lowercase labels of letters, digits and '-', separated by dots)`);
-    }
-    return value;
-}
-
-function oneOf<T extends string | number>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
-    if (value === undefined) return fallback;
-    if (!allowed.includes(value as T)) throw new ConfigError(field, `"${String(value)}" is not one of ${allowed.join(", ")}`);
-    return value as T;
-}
-
-function integer(value: unknown, field: string, fallback: number, min: number, max: number): number {
-    if (value === undefined) return fallback;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-        throw new ConfigError(field, `${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
-
-function optionalBoolean(value: unknown, field: string): boolean {
-    if (value === undefined) return false;
-    if (typeof value !== "boolean") throw new ConfigError(field, "must be true or false");
-    return value;
-}
-
-function list(value: unknown, field: string): unknown[] {
-    if (!Array.isArray(value)) throw new ConfigError(field, "must be a list");
-    return value;
-}
-
-function rejectDuplicates(values: string[], field: (index: number) => string, what: string): void {
-    const seen = new Map<string, number>();
-    values.forEach((value, index) => {
-        const first = seen.get(value);
-        if (first !== undefined) throw new ConfigError(field(index), `${what} "${value}" is already used by ${field(first)}`);
-        seen.set(value, index);
-    });
-}
-
-/** Parses every PEM block with Node's X.509 parser, so a truncated or non-certificate PEM is refused here and not in Envoy. */
-function caCertificates(value: unknown, field: string): string {
-    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
-    const blocks = value.match(PEM_CERTIFICATE) ?? [];
-    if (blocks.length === 0) throw new ConfigError(field, "is not a PEM certificate (no BEGIN CERTIFICATE block)");
-    for (const block of blocks) {
-        try {
-            new X509Certificate(block);
-        } catch (error) {
-            throw new ConfigError(field, `holds a PEM block that is not an X.509 certificate (${(error as Error).message})`);
-        }
-    }
-    return value;
-}
 
 function credentialName(value: unknown, field: string, destinationName: string): string {
     const name = dnsName(value ?? `${DEFAULTS.credentialNamePrefix}${destinationName}`, field);
@@ -282,19 +94,7 @@ function rejectCredentialCollisions(destinations: ResolvedDestination[]): void {
 function resolveGateway(value: unknown): ResolvedGateway {
     const field = "gateway";
     const gateway = requireObject(value ?? {}, field, ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof GatewayArgs)[]);
-    let selector = DEFAULTS.gateway.selector as { [label: string]: string };
-    if (gateway.selector !== undefined) {
-        if (!isObject(gateway.selector) || Object.keys(gateway.selector).length === 0) {
-            throw new ConfigError(`${field}.selector`, "must be a non-empty map of pod labels");
-        }
-        for (const [key, labelValue] of Object.entries(gateway.selector)) {
-            if (!LABEL_KEY.test(key)) throw new ConfigError(`${field}.selector`, `"${key}" is not a label key`);
-            if (typeof labelValue !== "string" || labelValue.length > 63 || !LABEL_VALUE.test(labelValue)) {
-                throw new ConfigError(`${field}.selector.${key}`, `${JSON.stringify(labelValue)} is not a label value`);
-            }
-        }
-        selector = gateway.selector as { [label: string]: string };
-    }
+    const selector = gateway.selector === undefined ? DEFAULTS.gateway.selector : labelMap(gateway.selector, `${field}.selector`);
     const name = dnsLabel(gateway.name, `${field}.name`, DEFAULTS.gateway.name);
     const deploy = optionalBoolean(gateway.deploy, `${field}.deploy`);
     if (deploy && name.length > HELM_RELEASE_NAME_MAX) {

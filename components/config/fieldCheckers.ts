@@ -1,0 +1,131 @@
+import { X509Certificate } from "crypto";
+
+/** A refused input. `field` is the path of the offending value, e.g. `destinations[1].host`. */
+export class ConfigError extends Error {
+    constructor(readonly field: string, problem: string) {
+        super(`egress-tls: ${field}: ${problem}`);
+        this.name = "ConfigError";
+    }
+}
+
+// Checks of single values, shared by every rule: each returns the value or throws a ConfigError naming the field.
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+export type Fields = { [key: string]: unknown };
+
+function isObject(value: unknown): value is Fields {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function requireObject(value: unknown, field: string, allowedKeys: readonly string[]): Fields {
+    if (!isObject(value)) throw new ConfigError(field, "must be an object");
+    for (const key of Object.keys(value)) {
+        if (!allowedKeys.includes(key)) {
+            throw new ConfigError(`${field}.${key}`.replace(/^\./, ""), `unknown field; expected one of ${allowedKeys.join(", ")}`);
+        }
+    }
+    return value;
+}
+
+export function optionalString(value: unknown, field: string, fallback: string): string {
+    if (value === undefined) return fallback;
+    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
+    return value;
+}
+
+export function nonEmptyString(value: unknown, field: string, fallback: string): string {
+    const text = optionalString(value, field, fallback);
+    if (text.length === 0) throw new ConfigError(field, "must not be empty");
+    return text;
+}
+
+export function dnsLabel(value: unknown, field: string, fallback?: string): string {
+    if (value === undefined && fallback === undefined) throw new ConfigError(field, "is required");
+    const text = optionalString(value, field, fallback ?? "");
+    if (text.length > 63 || !DNS_LABEL.test(text)) {
+        throw new ConfigError(field, `"${text}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`);
+    }
+    return text;
+}
+
+/** Service names are stricter than other object names (RFC 1035): they must start with a letter. */
+export function serviceName(value: unknown, field: string): string {
+    const name = dnsLabel(value, field);
+    if (!/^[a-z]/.test(name)) throw new ConfigError(field, `"${name}" names a Service, which must start with a letter (DNS-1035 label)`);
+    return name;
+}
+
+export function dnsName(value: unknown, field: string, allowWildcard = false): string {
+    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
+    const name = allowWildcard && value.startsWith("*.") ? value.slice(2) : value;
+    if (value.length > 253 || !DNS_SUBDOMAIN.test(name) || name.split(".").some((label) => label.length > 63)) {
+        throw new ConfigError(field, `"${value}" is not a DNS name (lowercase labels of letters, digits and '-', separated by dots)`);
+    }
+    return value;
+}
+
+export function oneOf<T extends string | number>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) throw new ConfigError(field, `"${String(value)}" is not one of ${allowed.join(", ")}`);
+    return value as T;
+}
+
+export function integer(value: unknown, field: string, fallback: number, min: number, max: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        throw new ConfigError(field, `${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+
+export function optionalBoolean(value: unknown, field: string): boolean {
+    if (value === undefined) return false;
+    if (typeof value !== "boolean") throw new ConfigError(field, "must be true or false");
+    return value;
+}
+
+export function list(value: unknown, field: string): unknown[] {
+    if (!Array.isArray(value)) throw new ConfigError(field, "must be a list");
+    return value;
+}
+
+export function rejectDuplicates(values: string[], field: (index: number) => string, what: string): void {
+    const seen = new Map<string, number>();
+    values.forEach((value, index) => {
+        const first = seen.get(value);
+        if (first !== undefined) throw new ConfigError(field(index), `${what} "${value}" is already used by ${field(first)}`);
+        seen.set(value, index);
+    });
+}
+
+/** Parses every PEM block with Node's X.509 parser, so a truncated or non-certificate PEM is refused here and not in Envoy. */
+export function caCertificates(value: unknown, field: string): string {
+    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
+    const blocks = value.match(PEM_CERTIFICATE) ?? [];
+    if (blocks.length === 0) throw new ConfigError(field, "is not a PEM certificate (no BEGIN CERTIFICATE block)");
+    for (const block of blocks) {
+        try {
+            new X509Certificate(block);
+        } catch (error) {
+            throw new ConfigError(field, `holds a PEM block that is not an X.509 certificate (${(error as Error).message})`);
+        }
+    }
+    return value;
+}
+
+/** A non-empty map of Kubernetes labels, as a pod selector. */
+export function labelMap(value: unknown, field: string): { [label: string]: string } {
+    if (!isObject(value) || Object.keys(value).length === 0) throw new ConfigError(field, "must be a non-empty map of pod labels");
+    for (const [key, labelValue] of Object.entries(value)) {
+        if (!LABEL_KEY.test(key)) throw new ConfigError(field, `"${key}" is not a label key`);
+        if (typeof labelValue !== "string" || labelValue.length > 63 || !LABEL_VALUE.test(labelValue)) {
+            throw new ConfigError(`${field}.${key}`, `${JSON.stringify(labelValue)} is not a label value`);
+        }
+    }
+    return value as { [label: string]: string };
+}

@@ -1,0 +1,86 @@
+/** The accepted values and defaults, and the shape of a config once resolveConfig has checked it. */
+
+export const TLS_MODES = ["SIMPLE", "MUTUAL"] as const;
+export type TlsMode = (typeof TLS_MODES)[number];
+export const ISTIO_API_VERSIONS = ["networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3"] as const;
+export const KEY_ALGORITHMS = ["RSA", "ECDSA"] as const;
+export const RSA_BITS = [2048, 3072, 4096] as const;
+export const ECDSA_CURVES = ["P256", "P384"] as const;
+/** Namespaces that exist in every Istio cluster; the component never creates or deletes them. */
+export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"];
+
+export const DEFAULTS = {
+    port: 443,
+    mode: "SIMPLE" as TlsMode,
+    credentialNamePrefix: "client-credential-",
+    serverImage: "nginxinc/nginx-unprivileged:1.27.3-alpine",
+    gateway: { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, chartVersion: "1.28.0" },
+    routingNamespace: "default",
+    istioApiVersion: "networking.istio.io/v1",
+    ca: {
+        organization: "example Inc.",
+        commonName: "example.com",
+        algorithm: "RSA",
+        rsaBits: 2048,
+        ecdsaCurve: "P256",
+        validityHours: 8760,
+        earlyRenewalHours: 720,
+        rotation: "",
+    },
+    controlPlaneNamespace: "istio-system",
+    verifyNamespace: "egress-tls-verify",
+};
+
+export interface ResolvedServer {
+    namespace: string;
+    name: string;
+    image: string;
+}
+
+export interface ResolvedDestination {
+    name: string;
+    host: string;
+    port: number;
+    mode: TlsMode;
+    credentialName: string;
+    /** Set for an outside host; a destination with a server uses the CA the component makes. */
+    caCertPem?: string;
+    server?: ResolvedServer;
+    subjectAltNames: string[];
+}
+
+export interface ResolvedGateway {
+    namespace: string;
+    name: string;
+    selector: { [label: string]: string };
+    deploy: boolean;
+    chartVersion: string;
+}
+
+export interface ResolvedCa {
+    organization: string;
+    commonName: string;
+    algorithm: string;
+    rsaBits: number;
+    ecdsaCurve: string;
+    validityHours: number;
+    earlyRenewalHours: number;
+    rotation: string;
+}
+
+export interface ResolvedLockdown {
+    namespaces: string[];
+    controlPlaneNamespace: string;
+}
+
+/** The component's input with every default applied and every rule checked. */
+export interface ResolvedConfig {
+    destinations: ResolvedDestination[];
+    gateway: ResolvedGateway;
+    routingNamespace: string;
+    istioApiVersion: string;
+    ca: ResolvedCa;
+    lockdown?: ResolvedLockdown;
+    verify: boolean;
+    verifyNamespace: string;
+}
