@@ -13,7 +13,9 @@ import { verifyDestinations } from "./verify";
 
 /** How to see a destination work: a request from a sidecar-injected client, and the gateway's log line for it. */
 export interface CheckCommands {
+    /** A plain-HTTP request from Istio's `curl` sample (sidecar-injected, `default` namespace); prints the service's page. */
     request: string;
+    /** Finds the request in the egress gateway's access log (needs `meshConfig.accessLogFile`). */
     gatewayLog: string;
 }
 

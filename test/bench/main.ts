@@ -1,0 +1,160 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { REPO_ROOT, stackConfig } from "../support/devStack";
+import { stackStartup } from "../support/pulumiProject";
+import { Measurement, PROGRAM_KINDS, ProgramKind } from "./measurement";
+
+/**
+ * `npm run bench`: the cost of evaluating the component under the SDK's mocks, next to the same resources made without
+ * it and to a bare program of as many plain ConfigMaps (see PROGRAM_KINDS), and the stack's start-up as configured
+ * against ts-node with type-checking. Every figure is the median of REPETITIONS fresh processes, after one warm-up
+ * process whose figures are dropped; the programs take turns, so load from elsewhere on the machine falls on all alike.
+ */
+const DESTINATION_COUNTS = [1, 10, 100];
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5);
+/** Targets: ms/resource of the component ≤ 1.10 × the bare program's; ms/destination at 100 ≤ 1.10 × at 10. */
+const MAX_COST_RATIO = 1.1;
+const MAX_START_UP_RATIO = 0.5;
+const TRANSPILE_ONLY = ["--require", "ts-node/register/transpile-only"];
+const TYPE_CHECKING = ["--require", "ts-node/register"];
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Runs `node <nodeArgs> <script> <args>` in the repository, returning its last stdout line and its wall time. */
+function runNode(nodeArgs: string[], script: string, args: string[], env: NodeJS.ProcessEnv = {}): { output: string; wallMs: number } {
+    const start = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, [...nodeArgs, path.join(__dirname, script), ...args], {
+        cwd: REPO_ROOT,
+        env: { ...withoutTsNodeSettings(process.env), ...env },
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (child.status !== 0) throw new Error(`${script} ${args.join(" ")} failed (${child.status}):\n${child.stderr}`);
+    return { output: child.stdout.trim().split("\n").pop() ?? "", wallMs };
+}
+
+/** TS_NODE_* variables would change what the loaders do (TS_NODE_TRANSPILE_ONLY would turn type-checking off). */
+function withoutTsNodeSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("TS_NODE_")));
+}
+
+function evaluate(kind: ProgramKind, count: number): Measurement {
+    return JSON.parse(runNode(TRANSPILE_ONLY, "evaluate.ts", [kind, String(count)]).output);
+}
+
+type Row = { destinations: number } & { [kind in ProgramKind]: Measurement };
+
+function medianMeasurement(measurements: Measurement[]): Measurement {
+    return {
+        resources: measurements[0].resources,
+        wallMs: median(measurements.map((m) => m.wallMs)),
+        gcMs: median(measurements.map((m) => m.gcMs)),
+        peakRssMb: median(measurements.map((m) => m.peakRssMb)),
+    };
+}
+
+function measureEvaluation(destinations: number): Row {
+    // The component's warm-up process also tells how many ConfigMaps the bare program makes.
+    const counts: { [kind in ProgramKind]: number } = {
+        component: destinations,
+        direct: destinations,
+        bare: evaluate("component", destinations).resources,
+    };
+    evaluate("direct", counts.direct);
+    evaluate("bare", counts.bare);
+    const measurements: { [kind in ProgramKind]: Measurement[] } = { component: [], direct: [], bare: [] };
+    for (let i = 0; i < REPETITIONS; i++) {
+        for (const kind of PROGRAM_KINDS) measurements[kind].push(evaluate(kind, counts[kind]));
+    }
+    const row = { destinations } as Row;
+    for (const kind of PROGRAM_KINDS) row[kind] = medianMeasurement(measurements[kind]);
+    return row;
+}
+
+/** Wall time of a whole process that loads and evaluates index.ts, as configured and with type-checking. */
+function measureStartUp(configured: string[]): { configuredMs: number; typeCheckingMs: number } {
+    const env = { PULUMI_CONFIG: JSON.stringify(stackConfig()) };
+    const load = (loader: string[]) => {
+        const { output, wallMs } = runNode(loader, "loadProgram.ts", [], env);
+        if (!(JSON.parse(output).registrations > 0)) throw new Error(`index.ts registered nothing under ${loader.join(" ")}`);
+        return wallMs;
+    };
+    load(configured);
+    load(TYPE_CHECKING);
+    const configuredMs: number[] = [];
+    const typeCheckingMs: number[] = [];
+    for (let i = 0; i < REPETITIONS; i++) {
+        configuredMs.push(load(configured));
+        typeCheckingMs.push(load(TYPE_CHECKING));
+    }
+    return { configuredMs: median(configuredMs), typeCheckingMs: median(typeCheckingMs) };
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+const perResource = (m: Measurement) => m.wallMs / m.resources;
+const perResourceWithoutGc = (m: Measurement) => (m.wallMs - m.gcMs) / m.resources;
+
+function target(met: boolean, text: string): string {
+    return `- ${met ? "met" : "MISSED"}: ${text}`;
+}
+
+function main(): void {
+    const startup = stackStartup();
+    if (startup.typescript) throw new Error("Pulumi.yaml sets typescript: true; the language host would type-check at start-up");
+    console.log("# egress-tls benchmark\n");
+    console.log("Program evaluation under the SDK's mocks (test/support/harness.ts `runProgram`). tls and random resources get");
+    console.log("cheap fixed placeholder outputs (test/support/cheapProviders.ts), so this measures program evaluation, not key");
+    console.log(`generation. Medians of ${REPETITIONS} fresh processes after a warm-up process; in each, the program is evaluated`);
+    console.log("once to warm up, then timed. component: EgressTlsOrigination with N walkthrough-like destinations; direct: the");
+    console.log("same resources (classes, names, inputs) made without the component; bare: as many plain ConfigMaps.\n");
+
+    const rows = DESTINATION_COUNTS.map(measureEvaluation);
+    console.log("| destinations | program | resources | wall ms | ms/resource | GC ms | peak RSS MB |");
+    console.log("|---:|---|---:|---:|---:|---:|---:|");
+    for (const row of rows) {
+        for (const kind of PROGRAM_KINDS) {
+            const m = row[kind];
+            console.log(`| ${row.destinations} | ${kind} | ${m.resources} | ${fixed(m.wallMs, 0)} | ${fixed(perResource(m), 2)} | ${fixed(m.gcMs, 0)} | ${fixed(m.peakRssMb, 0)} |`);
+        }
+    }
+
+    const loader = startup.nodeargs.join(" ");
+    const { configuredMs, typeCheckingMs } = measureStartUp(startup.nodeargs);
+    console.log("\nStart-up: a whole `node` process that loads index.ts and evaluates it under mocks (dev stack config).\n");
+    console.log("| loader | median ms |");
+    console.log("|---|---:|");
+    console.log(`| as configured in Pulumi.yaml (typescript: false, nodeargs \`${loader}\`) | ${fixed(configuredMs, 0)} |`);
+    console.log(`| ts-node with type-checking (\`${TYPE_CHECKING.join(" ")}\`, like typescript: true) | ${fixed(typeCheckingMs, 0)} |`);
+
+    console.log("\nTargets:\n");
+    for (const row of rows) {
+        const ratio = perResource(row.component) / perResource(row.bare);
+        console.log(target(ratio <= MAX_COST_RATIO,
+            `N=${row.destinations}: component ms/resource is ${fixed(ratio, 2)}× the bare program's (target ≤ ${MAX_COST_RATIO}×)`));
+    }
+    const [, ten, hundred] = rows;
+    const growth = (m: (row: Row) => number) => m(hundred) / m(ten);
+    const perDestinationGrowth = growth((row) => row.component.wallMs / row.destinations);
+    console.log(target(perDestinationGrowth <= MAX_COST_RATIO,
+        `ms/destination at N=100 is ${fixed(perDestinationGrowth, 2)}× that at N=10 (flat: ≤ ${MAX_COST_RATIO}×)`));
+    const startUpRatio = configuredMs / typeCheckingMs;
+    console.log(target(startUpRatio <= MAX_START_UP_RATIO,
+        `configured start-up is ${fixed(startUpRatio, 2)}× ts-node with type-checking (target ≤ ${MAX_START_UP_RATIO}×)`));
+
+    console.log("\nDiagnostics:\n");
+    for (const row of rows) {
+        console.log(`- N=${row.destinations}: component ms/resource is ${fixed(perResource(row.component) / perResource(row.direct), 2)}× direct's `
+            + `(the component's own cost); direct is ${fixed(perResource(row.direct) / perResource(row.bare), 2)}× bare (the cost of its resource types)`);
+    }
+    console.log(`- N=10→100, ms/resource grew ${fixed(growth((row) => perResource(row.component)), 2)}× (component), `
+        + `${fixed(growth((row) => perResource(row.direct)), 2)}× (direct), ${fixed(growth((row) => perResource(row.bare)), 2)}× (bare); `
+        + `without GC pauses ${fixed(growth((row) => perResourceWithoutGc(row.component)), 2)}×, `
+        + `${fixed(growth((row) => perResourceWithoutGc(row.direct)), 2)}×, ${fixed(growth((row) => perResourceWithoutGc(row.bare)), 2)}×`);
+}
+
+main();

@@ -1,0 +1,19 @@
+import { execFileSync } from "child_process";
+import { REPO_ROOT } from "./devStack";
+
+/** Runs a command to completion and returns its stdout; a failure carries its stdout and stderr. */
+export function run(command: string, args: string[], cwd: string): string {
+    try {
+        return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    } catch (error: any) {
+        throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${error.stdout}\n${error.stderr}`);
+    }
+}
+
+let built = false;
+
+/** `npm run build` (dist/ from components/), once per test run. */
+export function buildPackage(): void {
+    if (!built) run("npm", ["run", "build"], REPO_ROOT);
+    built = true;
+}
