@@ -3,10 +3,9 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { parse } from "yaml";
 import { resolveConfig } from "../../components/config";
 import { readStackConfig } from "../../components/stackConfig";
-import { REPO_ROOT } from "../support/devStack";
+import { REPO_ROOT, stackConfig } from "../support/devStack";
 
 const SCRIPT = path.join(__dirname, "run.sh");
 
@@ -109,10 +108,7 @@ describe("the real-cluster e2e script (test/e2e/run.sh)", () => {
     });
 
     it("deploys a stack config the program accepts: two in-cluster destinations, SIMPLE and MUTUAL, each with its own CA", () => {
-        const file = parse(readFileSync(path.join(__dirname, "Pulumi.e2e.yaml"), "utf8"));
-        const config = Object.fromEntries(Object.entries(file.config as { [key: string]: unknown })
-            .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
-        const resolved = resolveConfig(readStackConfig("egress-tls", config).args);
+        const resolved = resolveConfig(readStackConfig("egress-tls", stackConfig(path.join(__dirname, "Pulumi.e2e.yaml"))).args);
         assert.deepStrictEqual(resolved.destinations.map((d) => [d.name, d.mode, d.caCertPem, d.server?.namespace]), [
             ["nginx", "SIMPLE", undefined, "mesh-external"],
             ["nginx-mutual", "MUTUAL", undefined, "mesh-external-mutual"],

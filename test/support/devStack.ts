@@ -5,8 +5,8 @@ import { parse } from "yaml";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** A stack file's config as the Pulumi CLI hands it to the program: structured values as JSON strings. */
-export function stackConfig(stack = "dev"): { [key: string]: string } {
-    const file = parse(readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+export function stackConfig(stackFile = path.join(REPO_ROOT, "Pulumi.dev.yaml")): { [key: string]: string } {
+    const file = parse(readFileSync(stackFile, "utf8"));
     return Object.fromEntries(
         Object.entries(file.config as { [key: string]: unknown }).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
     );
