@@ -4,7 +4,7 @@
  */
 
 /** An nginx TLS server that the component runs in the cluster to stand in for an external service. */
-export interface ServerArgs {
+export interface TlsServer {
     /** Namespace for the server. Created by the component, without sidecar injection. */
     namespace: string;
     /** Name of the Deployment and Service. The destination's `host` must be `<name>.<namespace>.svc.cluster.local`. */
@@ -14,7 +14,7 @@ export interface ServerArgs {
 }
 
 /** One external service that mesh workloads reach over plain HTTP and the egress gateway reaches over TLS. */
-export interface DestinationArgs {
+export interface Destination {
     /** Short name (DNS-1123 label). Names the subset and the Istio objects: `egressgateway-for-<name>`, `originate-tls-for-<name>`. */
     name: string;
     /** DNS name of the service, as workloads call it and as its certificate's subjectAltName carries it. */
@@ -35,13 +35,13 @@ export interface DestinationArgs {
      */
     caCertPem?: string;
     /** Run an nginx TLS server for this destination inside the cluster. Default: none (the host is outside the cluster). */
-    server?: ServerArgs;
+    server?: TlsServer;
     /** Names the gateway accepts in the service certificate's subjectAltName. Default: the SNI (`host`) alone. */
     subjectAltNames?: string[];
 }
 
 /** The egress gateway that originates TLS. */
-export interface GatewayArgs {
+export interface EgressGateway {
     /** Namespace of the gateway's pods, where the credential Secrets must live. Default: `istio-system`. */
     namespace?: string;
     /** Name of the gateway's Service, and of the Istio Gateway object. Default: `istio-egressgateway`. */
@@ -55,7 +55,7 @@ export interface GatewayArgs {
 }
 
 /** How the component's certificate authorities and certificates are made. */
-export interface CaArgs {
+export interface CertificateAuthority {
     /** Subject organization of every root CA. Default: `example Inc.`. */
     organization?: string;
     /** Subject common name of every root CA. Default: `example.com`. */
@@ -75,7 +75,7 @@ export interface CaArgs {
 }
 
 /** NetworkPolicies that leave client namespaces no egress but the gateway, the control plane and DNS. */
-export interface LockdownArgs {
+export interface EgressLockdown {
     /** Namespaces whose pods get the policy. Required, non-empty. */
     namespaces: string[];
     /** Namespace of istiod, which sidecars must still reach. Default: `istio-system`. */
@@ -84,17 +84,17 @@ export interface LockdownArgs {
 
 export interface EgressTlsOriginationArgs {
     /** The external services to reach through the gateway. Required, non-empty, names and credentials unique. */
-    destinations: DestinationArgs[];
+    destinations: Destination[];
     /** The egress gateway. Default: `istio-egressgateway` in `istio-system`, selector `istio: egressgateway`. */
-    gateway?: GatewayArgs;
+    gateway?: EgressGateway;
     /** Namespace for the Gateway, the gateway-bound DestinationRules, VirtualServices and ServiceEntries. Default: `default`. */
     routingNamespace?: string;
     /** `networking.istio.io/v1` (Istio ≥ 1.22), `networking.istio.io/v1beta1` or `networking.istio.io/v1alpha3`. Default: `networking.istio.io/v1`. */
     istioApiVersion?: string;
     /** Certificate settings. Defaults as in the walkthrough: RSA 2048, `O=example Inc., CN=example.com`, 365 days. */
-    ca?: CaArgs;
+    ca?: CertificateAuthority;
     /** Egress lockdown for client namespaces. Default: none. */
-    lockdown?: LockdownArgs;
+    lockdown?: EgressLockdown;
     /**
      * Run a Job on each `pulumi up` that curls every destination through the mesh; `pulumi up` fails unless every page
      * arrives. Default: `false`.

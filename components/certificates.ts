@@ -20,13 +20,18 @@ export interface KeyPair {
     keyPem: pulumi.Output<string>;
 }
 
+/** A certificate with the CA that signed it. */
+export interface SignedKeyPair extends KeyPair {
+    caCertPem: pulumi.Output<string>;
+}
+
 export interface DestinationCertificates {
-    /** The destination's own root CA; made when the component runs its server or presents a client certificate. */
-    ca: KeyPair;
+    /** The CA the gateway trusts for the service: brought as `caCertPem`, or the destination's own. */
+    trustedCaPem: pulumi.Output<string>;
     /** The in-cluster server's certificate, with the host in its subjectAltName. */
-    server?: KeyPair;
+    server?: SignedKeyPair;
     /** The gateway's client certificate, for MUTUAL. */
-    client?: KeyPair;
+    client?: SignedKeyPair;
 }
 
 export interface IssueContext {
@@ -67,7 +72,7 @@ function leaf(
     name: string,
     subject: { commonName: string; dnsNames: string[] },
     allowedUses: string[],
-): KeyPair {
+): SignedKeyPair {
     const key = privateKey(context, `${name}-key`);
     const request = new tls.CertRequest(`${name}-csr`, {
         privateKeyPem: key.privateKeyPem,
@@ -81,7 +86,7 @@ function leaf(
         allowedUses,
         ...validity(context.ca),
     }, { parent: context.parent });
-    return { certPem: cert.certPem, keyPem: key.privateKeyPem };
+    return { certPem: cert.certPem, keyPem: key.privateKeyPem, caCertPem: issuer.certPem };
 }
 
 /** Envoy checks subjectAltName, never the CN: the host and every accepted name go into dnsNames. */
@@ -89,13 +94,17 @@ export function serverDnsNames(destination: ResolvedDestination): string[] {
     return [...new Set([destination.host, ...destination.subjectAltNames])];
 }
 
-/** Returns undefined for a SIMPLE outside host, which needs nothing signed: its CA is brought. */
+/**
+ * The destination's own CA signs its server's certificate and the gateway's client certificate; a SIMPLE outside host
+ * needs nothing signed, its CA is brought.
+ */
 export function issueCertificates(
     context: IssueContext,
     destination: ResolvedDestination,
     gateway: ResolvedGateway,
-): DestinationCertificates | undefined {
-    if (!destination.server && destination.mode !== "MUTUAL") return undefined;
+): DestinationCertificates {
+    const brought = destination.caCertPem === undefined ? undefined : pulumi.output(destination.caCertPem);
+    if (brought && destination.mode !== "MUTUAL") return { trustedCaPem: brought };
     const ca = rootCa(context, destination);
     const server = destination.server
         ? leaf(context, ca, childName(context.component, destination.name, "server"),
@@ -106,5 +115,5 @@ export function issueCertificates(
         ? leaf(context, ca, childName(context.component, destination.name, "client"),
             { commonName: gatewayHost, dnsNames: [gatewayHost] }, KEY_USAGES.client)
         : undefined;
-    return { ca, server, client };
+    return { trustedCaPem: brought ?? ca.certPem, server, client };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { EgressTlsOriginationArgs } from "./args";
 import { issueCertificates } from "./certificates";
-import { ResolvedConfig, ResolvedDestination, ResolvedServer, resolveConfig } from "./config";
+import { ResolvedConfig, ResolvedDestination, resolveConfig } from "./config";
 import { deployGateway } from "./gatewayDeployment";
 import { childName, commonLabels, objectNames } from "./naming";
 import { renderLockdownPolicy } from "./render/lockdown";
@@ -69,15 +69,14 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         const verifyAfter: pulumi.Resource[] = [];
         for (const destination of config.destinations) {
             const certificates = issueCertificates(issueContext, destination, config.gateway);
-            const caCertPem = destination.caCertPem === undefined ? certificates!.ca.certPem : pulumi.output(destination.caCertPem);
-            caCertificates[destination.name] = caCertPem;
-            if (certificates?.client) clientCaCertificates[destination.name] = certificates.ca.certPem;
-            if (destination.server && certificates?.server) {
-                const server: ResolvedServer = destination.server;
+            caCertificates[destination.name] = certificates.trustedCaPem;
+            if (certificates.client) clientCaCertificates[destination.name] = certificates.client.caCertPem;
+            const { server } = destination;
+            if (server && certificates.server) {
                 if (!namespaces.has(server.namespace)) namespaces.set(server.namespace, serverNamespace(serverContext, server.namespace));
-                verifyAfter.push(deployTlsServer(serverContext, { ...destination, server }, namespaces.get(server.namespace)!, { ca: certificates.ca, server: certificates.server }));
+                verifyAfter.push(deployTlsServer(serverContext, { ...destination, server }, namespaces.get(server.namespace)!, certificates.server));
             }
-            const route = routeThroughGateway(routingContext, destination, gateway, caCertPem, certificates);
+            const route = routeThroughGateway(routingContext, destination, gateway, certificates);
             verifyAfter.push(route.origination, route.virtualService);
             credentialSecrets[destination.name] = `${config.gateway.namespace}/${objectNames.credentialSecret(destination)}`;
         }

@@ -43,8 +43,8 @@ export function gatewayObject(context: RoutingContext): k8s.apiextensions.Custom
  * The Secret the gateway loads over SDS: `ca.crt` for SIMPLE; `tls.crt`, `tls.key` and `ca.crt` for MUTUAL.
  * It lives in the gateway's namespace, the only one the gateway reads credentials from.
  */
-function credentialSecret(context: RoutingContext, destination: ResolvedDestination, caCertPem: pulumi.Input<string>, certificates?: DestinationCertificates): k8s.core.v1.Secret {
-    const client = destination.mode === "MUTUAL" ? certificates?.client : undefined;
+function credentialSecret(context: RoutingContext, destination: ResolvedDestination, certificates: DestinationCertificates): k8s.core.v1.Secret {
+    const { client, trustedCaPem: caCertPem } = certificates;
     return new k8s.core.v1.Secret(childName(context.component, destination.name, "credential"), {
         metadata: { name: objectNames.credentialSecret(destination), namespace: context.config.gateway.namespace, labels: context.labels },
         stringData: client ? { "tls.crt": client.certPem, "tls.key": client.keyPem, "ca.crt": caCertPem } : { "ca.crt": caCertPem },
@@ -59,12 +59,11 @@ export function routeThroughGateway(
     context: RoutingContext,
     destination: ResolvedDestination,
     gateway: k8s.apiextensions.CustomResource,
-    caCertPem: pulumi.Input<string>,
-    certificates?: DestinationCertificates,
+    certificates: DestinationCertificates,
 ): { credential: k8s.core.v1.Secret; origination: k8s.apiextensions.CustomResource; virtualService: k8s.apiextensions.CustomResource } {
     const { config } = context;
     const name = (suffix: string) => childName(context.component, destination.name, suffix);
-    const credential = credentialSecret(context, destination, caCertPem, certificates);
+    const credential = credentialSecret(context, destination, certificates);
     const origination = istioObject(context, name("originate-tls"), "DestinationRule",
         { name: objectNames.originationDestinationRule(destination), namespace: config.gateway.namespace },
         renderOriginationDestinationRule(destination), [credential]);

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DestinationCertificates } from "./certificates";
+import { SignedKeyPair } from "./certificates";
 import { ResolvedDestination, ResolvedServer } from "./config";
 import { childName, objectNames } from "./naming";
 import { CA_CERT_KEY, renderNginxConf } from "./render/nginxConf";
@@ -30,7 +30,7 @@ export function deployTlsServer(
     context: ServerContext,
     destination: ResolvedDestination & { server: ResolvedServer },
     namespace: k8s.core.v1.Namespace,
-    certificates: Required<Pick<DestinationCertificates, "ca" | "server">>,
+    certificate: SignedKeyPair,
 ): k8s.apps.v1.Deployment {
     const name = (suffix: string) => childName(context.component, destination.name, suffix);
     const metadata = (objectName: string) => ({ name: objectName, namespace: namespace.metadata.name, labels: context.labels });
@@ -39,17 +39,17 @@ export function deployTlsServer(
     const serverCerts = new k8s.core.v1.Secret(name("server-certs"), {
         metadata: metadata(objectNames.serverCertsSecret(destination)),
         type: "kubernetes.io/tls",
-        stringData: { "tls.crt": certificates.server.certPem, "tls.key": certificates.server.keyPem },
+        stringData: { "tls.crt": certificate.certPem, "tls.key": certificate.keyPem },
     }, opts);
     const caCerts = new k8s.core.v1.Secret(name("ca-certs"), {
         metadata: metadata(objectNames.serverCaSecret(destination)),
-        stringData: { [CA_CERT_KEY]: certificates.ca.certPem },
+        stringData: { [CA_CERT_KEY]: certificate.caCertPem },
     }, opts);
     const configMap = new k8s.core.v1.ConfigMap(name("configmap"), {
         metadata: metadata(objectNames.serverConfigMap(destination)),
         data: { "nginx.conf": nginxConf },
     }, opts);
-    const checksum = serverChecksum([certificates.server.certPem, certificates.ca.certPem, nginxConf]);
+    const checksum = serverChecksum([certificate.certPem, certificate.caCertPem, nginxConf]);
     const deployment = new k8s.apps.v1.Deployment(name("deployment"), {
         metadata: metadata(destination.server.name),
         spec: renderServerDeployment(destination, checksum),

@@ -99,12 +99,12 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
     it("takes the args of components/args.ts as inputs, destinations alone required", () => {
         const resource = schema.resources[TOKEN];
         assert.deepStrictEqual(shapes(resource.inputProperties), {
-            destinations: arrayOf(ref("DestinationArgs")),
-            gateway: ref("GatewayArgs"),
+            destinations: arrayOf(ref("Destination")),
+            gateway: ref("EgressGateway"),
             routingNamespace: STRING,
             istioApiVersion: STRING,
-            ca: ref("CaArgs"),
-            lockdown: ref("LockdownArgs"),
+            ca: ref("CertificateAuthority"),
+            lockdown: ref("EgressLockdown"),
             verify: BOOLEAN,
             verifyNamespace: STRING,
         });
@@ -120,26 +120,26 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
         const types = Object.fromEntries(Object.entries(schema.types).map(([token, type]: [string, any]) =>
             [token.replace("egress-tls:index:", ""), { properties: shapes(type.properties), required: type.required }]));
         assert.deepStrictEqual(types, {
-            DestinationArgs: {
+            Destination: {
                 properties: {
                     name: STRING, host: STRING, port: NUMBER, mode: STRING, credentialName: STRING, caCertPem: STRING,
-                    server: ref("ServerArgs"), subjectAltNames: arrayOf(STRING),
+                    server: ref("TlsServer"), subjectAltNames: arrayOf(STRING),
                 },
                 required: ["host", "name"],
             },
-            ServerArgs: { properties: { namespace: STRING, name: STRING, image: STRING }, required: ["name", "namespace"] },
-            GatewayArgs: {
+            TlsServer: { properties: { namespace: STRING, name: STRING, image: STRING }, required: ["name", "namespace"] },
+            EgressGateway: {
                 properties: { namespace: STRING, name: STRING, selector: mapOf(STRING), deploy: BOOLEAN, chartVersion: STRING },
                 required: [],
             },
-            CaArgs: {
+            CertificateAuthority: {
                 properties: {
                     organization: STRING, commonName: STRING, algorithm: STRING, rsaBits: NUMBER, ecdsaCurve: STRING,
                     validityHours: NUMBER, earlyRenewalHours: NUMBER, rotation: STRING,
                 },
                 required: [],
             },
-            LockdownArgs: { properties: { namespaces: arrayOf(STRING), controlPlaneNamespace: STRING }, required: ["namespaces"] },
+            EgressLockdown: { properties: { namespaces: arrayOf(STRING), controlPlaneNamespace: STRING }, required: ["namespaces"] },
             CheckCommands: { properties: { request: STRING, gatewayLog: STRING }, required: ["gatewayLog", "request"] },
         });
     });
@@ -160,7 +160,7 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
         const undocumented = (properties: object, owner: string) =>
             Object.entries(properties).filter(([, property]) => !property.description).map(([name]) => `${owner}.${name}`);
         const argTypes = referencedTypes(resource.inputProperties, schema.types);
-        assert.deepStrictEqual(argTypes.sort(), ["CaArgs", "DestinationArgs", "GatewayArgs", "LockdownArgs", "ServerArgs"]);
+        assert.deepStrictEqual(argTypes.sort(), ["CertificateAuthority", "Destination", "EgressGateway", "EgressLockdown", "TlsServer"]);
         assert.deepStrictEqual([
             ...undocumented(resource.inputProperties, "inputs"),
             ...undocumented(resource.properties, "outputs"),

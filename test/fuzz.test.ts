@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import {
-    CaArgs, ConfigError, DestinationArgs, EgressTlsOrigination, EgressTlsOriginationArgs, GatewayArgs, LockdownArgs, ServerArgs,
+    CertificateAuthority, ConfigError, Destination, EgressTlsOrigination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer,
 } from "../components";
 import { cheapProviders } from "./support/cheapProviders";
 import { mostlyValidConfig } from "./support/configArbitraries";
@@ -19,11 +19,11 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
  */
 const ARGS_SCHEMA: Schema = {
     "": ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace"] satisfies (keyof EgressTlsOriginationArgs)[],
-    "destinations[]": ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames"] satisfies (keyof DestinationArgs)[],
-    "destinations[].server": ["namespace", "name", "image"] satisfies (keyof ServerArgs)[],
-    gateway: ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof GatewayArgs)[],
-    ca: ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "rotation"] satisfies (keyof CaArgs)[],
-    lockdown: ["namespaces", "controlPlaneNamespace"] satisfies (keyof LockdownArgs)[],
+    "destinations[]": ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames"] satisfies (keyof Destination)[],
+    "destinations[].server": ["namespace", "name", "image"] satisfies (keyof TlsServer)[],
+    gateway: ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[],
+    ca: ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "rotation"] satisfies (keyof CertificateAuthority)[],
+    lockdown: ["namespaces", "controlPlaneNamespace"] satisfies (keyof EgressLockdown)[],
 };
 /** Below this share of either outcome the generator would hardly be testing one of them. */
 const MIN_SHARE = 0.15;

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { CaArgs } from "../components";
+import { CertificateAuthority } from "../components";
 import { ProgramRun } from "./support/harness";
 import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
 import { SimulatedProviders } from "./support/tlsProvider";
@@ -12,7 +12,7 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CHECKSUM_ANNOTATION = "egress-tls.dev/config-checksum";
 
 /** The dev stack's CA settings with ECDSA keys, which take microseconds to make where RSA takes a good part of a second. */
-const FAST_CA: CaArgs = { ...devStackArgs().ca, algorithm: "ECDSA" };
+const FAST_CA: CertificateAuthority = { ...devStackArgs().ca, algorithm: "ECDSA" };
 
 /**
  * Successive `pulumi up`s of one stack: one SimulatedProviders keeps every tls/random resource whose inputs and
@@ -21,7 +21,7 @@ const FAST_CA: CaArgs = { ...devStackArgs().ca, algorithm: "ECDSA" };
 class Stack {
     private readonly providers = new SimulatedProviders();
 
-    async up(ca: CaArgs = {}): Promise<{ run: ProgramRun; created: string[] }> {
+    async up(ca: CertificateAuthority = {}): Promise<{ run: ProgramRun; created: string[] }> {
         const before = this.providers.created.length;
         const run = await runComponent(everyKindOfDestinationArgs({ ...FAST_CA, ...ca }), this.providers.provider);
         return { run, created: this.providers.created.slice(before) };
@@ -58,7 +58,7 @@ describe("rotation", () => {
         assert.deepStrictEqual(checksums(second), checksums(first));
     });
 
-    for (const [what, change] of [["ca.rotation", { rotation: "2" }], ["ca.validityHours", { validityHours: 4380 }]] as [string, CaArgs][]) {
+    for (const [what, change] of [["ca.rotation", { rotation: "2" }], ["ca.validityHours", { validityHours: 4380 }]] as [string, CertificateAuthority][]) {
         it(`changing ${what} re-issues every private key and certificate and rolls every server`, async () => {
             const { run: rotated, created } = await stack.up(change);
             const issued = resourcesOf(first, ISSUED);

@@ -1,4 +1,4 @@
-import { CaArgs, DestinationArgs, EgressTlsOriginationArgs, GatewayArgs, LockdownArgs, ServerArgs } from "../args";
+import { CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer } from "../args";
 import {
     caCertificates, ConfigError, dnsLabel, dnsName, integer, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
     optionalString, rejectDuplicates, requireObject, serviceName,
@@ -25,7 +25,7 @@ function credentialName(value: unknown, field: string, destinationName: string):
 }
 
 function resolveServer(value: unknown, field: string): ResolvedServer {
-    const server = requireObject(value, field, ["namespace", "name", "image"] satisfies (keyof ServerArgs)[]);
+    const server = requireObject(value, field, ["namespace", "name", "image"] satisfies (keyof TlsServer)[]);
     return {
         namespace: dnsLabel(server.namespace, `${field}.namespace`),
         name: serviceName(server.name, `${field}.name`),
@@ -34,7 +34,7 @@ function resolveServer(value: unknown, field: string): ResolvedServer {
 }
 
 function resolveDestination(value: unknown, field: string): ResolvedDestination {
-    const keys = ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames"] satisfies (keyof DestinationArgs)[];
+    const keys = ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames"] satisfies (keyof Destination)[];
     const destination = requireObject(value, field, keys);
     const name = dnsLabel(destination.name, `${field}.name`);
     if (destination.host === undefined) throw new ConfigError(`${field}.host`, "is required");
@@ -93,7 +93,7 @@ function rejectCredentialCollisions(destinations: ResolvedDestination[]): void {
 
 function resolveGateway(value: unknown): ResolvedGateway {
     const field = "gateway";
-    const gateway = requireObject(value ?? {}, field, ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof GatewayArgs)[]);
+    const gateway = requireObject(value ?? {}, field, ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[]);
     const selector = gateway.selector === undefined ? DEFAULTS.gateway.selector : labelMap(gateway.selector, `${field}.selector`);
     const name = dnsLabel(gateway.name, `${field}.name`, DEFAULTS.gateway.name);
     const deploy = optionalBoolean(gateway.deploy, `${field}.deploy`);
@@ -110,7 +110,7 @@ function resolveGateway(value: unknown): ResolvedGateway {
 }
 
 function resolveCa(value: unknown): ResolvedCa {
-    const keys = ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "rotation"] satisfies (keyof CaArgs)[];
+    const keys = ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "rotation"] satisfies (keyof CertificateAuthority)[];
     const ca = requireObject(value ?? {}, "ca", keys);
     const validityHours = integer(ca.validityHours, "ca.validityHours", DEFAULTS.ca.validityHours, 2, 24 * 365 * 20);
     const earlyRenewalHours = integer(ca.earlyRenewalHours, "ca.earlyRenewalHours", Math.min(DEFAULTS.ca.earlyRenewalHours, Math.floor(validityHours / 2)), 0, validityHours - 1);
@@ -128,7 +128,7 @@ function resolveCa(value: unknown): ResolvedCa {
 
 function resolveLockdown(value: unknown): ResolvedLockdown | undefined {
     if (value === undefined) return undefined;
-    const lockdown = requireObject(value, "lockdown", ["namespaces", "controlPlaneNamespace"] satisfies (keyof LockdownArgs)[]);
+    const lockdown = requireObject(value, "lockdown", ["namespaces", "controlPlaneNamespace"] satisfies (keyof EgressLockdown)[]);
     if (lockdown.namespaces === undefined) throw new ConfigError("lockdown.namespaces", "is required");
     const namespaces = list(lockdown.namespaces, "lockdown.namespaces").map((ns, i) => dnsLabel(ns, `lockdown.namespaces[${i}]`));
     if (namespaces.length === 0) throw new ConfigError("lockdown.namespaces", "must list at least one namespace");

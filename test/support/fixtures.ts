@@ -1,4 +1,4 @@
-import { DestinationArgs, EgressTlsOriginationArgs } from "../../components";
+import { Destination, EgressTlsOriginationArgs } from "../../components";
 
 /** A public CA certificate an outside service's operator would hand over (its key is nowhere: only trust is needed). */
 export const OUTSIDE_CA_PEM = `-----BEGIN CERTIFICATE-----
@@ -16,7 +16,7 @@ RhnFEbc1e/RA/aU58Q==
 `;
 
 /** The walkthrough's destination, as Pulumi.dev.yaml declares it. */
-export const NGINX: DestinationArgs = {
+export const NGINX: Destination = {
     name: "nginx",
     host: "my-nginx.mesh-external.svc.cluster.local",
     credentialName: "client-credential",
