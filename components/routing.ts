@@ -60,7 +60,7 @@ export function routeThroughGateway(
     destination: ResolvedDestination,
     gateway: k8s.apiextensions.CustomResource,
     certificates: DestinationCertificates,
-): { credential: k8s.core.v1.Secret; origination: k8s.apiextensions.CustomResource; virtualService: k8s.apiextensions.CustomResource } {
+): { origination: k8s.apiextensions.CustomResource; virtualService: k8s.apiextensions.CustomResource } {
     const { config } = context;
     const name = (suffix: string) => childName(context.component, destination.name, suffix);
     const credential = credentialSecret(context, destination, certificates);
@@ -75,5 +75,5 @@ export function routeThroughGateway(
     const virtualService = istioObject(context, name("virtual-service"), "VirtualService",
         { name: objectNames.virtualService(destination), namespace: config.routingNamespace },
         renderVirtualService(destination, config.gateway), [gateway, subset, origination, ...serviceEntry]);
-    return { credential, origination, virtualService };
+    return { origination, virtualService };
 }

@@ -7,8 +7,8 @@ import * as path from "path";
 import { checkServerIdentity } from "tls";
 import { promisify } from "util";
 import { ResolvedConfig, ResolvedDestination, resolveConfig } from "../components/config";
-import { ProgramRun, Registration } from "./support/harness";
-import { kubernetesObject, layOutServerFiles, nginxPerTest, RunningNginx, serverDeployment, STOCK_INDEX_HTML } from "./support/nginx";
+import { ProgramRun, programRun, Registration } from "./support/harness";
+import { layOutServerFiles, nginxPerTest, RunningNginx, serverDeployment, STOCK_INDEX_HTML } from "./support/nginx";
 import { devStackArgs, runComponent } from "./support/scenarios";
 import { GatewayCredential, gatewayCredential, requestPage } from "./support/tlsClient";
 import { SimulatedProviders } from "./support/tlsProvider";
@@ -48,7 +48,7 @@ describe("data plane: the dev stack's SIMPLE destination on real nginx", () => {
         credential = gatewayCredential(run, config.gateway, destination);
     });
 
-    const serve = (registrations: Pick<ProgramRun, "registrations"> = run) => startNginx(registrations, serverDeployment(run, destination.server));
+    const serve = (registrations: ProgramRun = run) => startNginx(registrations, serverDeployment(run, destination.server));
 
     it("lays out each mount from the object it names, with Kubernetes' file modes", () => {
         const { rootfs } = layOutServerFiles(run, serverDeployment(run, destination.server));
@@ -60,7 +60,7 @@ describe("data plane: the dev stack's SIMPLE destination on real nginx", () => {
                 "etc/nginx/nginx.conf": "644",
                 "usr/share/nginx/html/index.html": "644",
             });
-            const serverCerts = kubernetesObject(run, "Secret", destination.server.namespace, "nginx-server-certs").inputs.stringData;
+            const serverCerts = run.object("Secret", destination.server.namespace, "nginx-server-certs").inputs.stringData;
             assert.strictEqual(readFileSync(path.join(rootfs, "etc/nginx-server-certs/tls.key"), "utf8"), serverCerts["tls.key"]);
             assert.strictEqual(readFileSync(path.join(rootfs, "etc/nginx-ca-certs/ca.crt"), "utf8"), credential.caCrt);
             assert.strictEqual(statSync(path.join(rootfs, "tmp")).mode & 0o777, 0o777, "the emptyDir is writable");
@@ -149,14 +149,12 @@ describe("data plane: the dev stack's SIMPLE destination on real nginx", () => {
         }
 
         /** The run, with the server's TLS Secret holding `leaf` instead of the component's certificate. */
-        function withServerLeaf(leaf: { certPem: string; keyPem: string }): Pick<ProgramRun, "registrations"> {
+        function withServerLeaf(leaf: { certPem: string; keyPem: string }): ProgramRun {
             const isServerSecret = (r: Registration) => r.inputs.kind === "Secret" && r.inputs.metadata.namespace === destination.server.namespace && r.inputs.stringData?.["tls.key"] !== undefined;
             assert.strictEqual(run.registrations.filter(isServerSecret).length, 1);
-            return {
-                registrations: run.registrations.map((r) => (isServerSecret(r)
-                    ? { ...r, inputs: { ...r.inputs, stringData: { "tls.crt": leaf.certPem, "tls.key": leaf.keyPem } } }
-                    : r)),
-            };
+            return programRun(run.registrations.map((r) => (isServerSecret(r)
+                ? { ...r, inputs: { ...r.inputs, stringData: { "tls.crt": leaf.certPem, "tls.key": leaf.keyPem } } }
+                : r)));
         }
 
         for (const [label, san] of [["without subjectAltName (the walkthrough's own)", undefined], ["naming another host", "DNS:other.example.com"]] as const) {

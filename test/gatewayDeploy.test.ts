@@ -14,20 +14,6 @@ function gateway(overrides: Partial<ResolvedGateway> = {}): ResolvedGateway {
     return { ...DEFAULTS.gateway, deploy: true, namespace: "egress", ...overrides };
 }
 
-/** Every URN `registration` waits for, directly or through what it waits for: the order the engine keeps. */
-function waitsFor(run: ProgramRun, registration: Registration): Set<string> {
-    const byUrn = new Map(run.registrations.map((r) => [r.urn, r]));
-    const seen = new Set<string>();
-    const pending = [...registration.dependencies];
-    while (pending.length > 0) {
-        const urn = pending.pop()!;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        pending.push(...(byUrn.get(urn)?.dependencies ?? []));
-    }
-    return seen;
-}
-
 describe("renderGatewayValues", () => {
     it("names the chart's objects after the gateway, so <name>.<namespace>.svc.cluster.local is its Service", () => {
         assert.strictEqual(renderGatewayValues(gateway({ name: "egress-gw" })).name, "egress-gw");
@@ -120,13 +106,13 @@ describe("EgressTlsOrigination with gateway.deploy", () => {
     it("waits for the Release before every origination DestinationRule and the Gateway object", () => {
         const originations = config.destinations.map((d) => run.registrations.find((r) => r.inputs.metadata?.name === objectNames.originationDestinationRule(d))!);
         for (const dependent of [...originations, run.get("kubernetes:networking.istio.io/v1:Gateway", "egress-tls-gateway")]) {
-            assert.ok(waitsFor(run, dependent).has(release.urn), dependent.name);
+            assert.ok(run.waitsFor(dependent).has(release.urn), dependent.name);
         }
     });
 
     it("puts nothing into the gateway namespace before the gateway is ready", () => {
         const inNamespace = run.registrations.filter((r) => r.inputs.metadata?.namespace === "egress");
         assert.ok(inNamespace.length >= config.destinations.length * 2);
-        for (const registration of inNamespace) assert.ok(waitsFor(run, registration).has(release.urn), registration.name);
+        for (const registration of inNamespace) assert.ok(run.waitsFor(registration).has(release.urn), registration.name);
     });
 });

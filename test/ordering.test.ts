@@ -8,33 +8,12 @@ const COMPONENT_TYPE = "egress-tls:index:EgressTlsOrigination";
 const VIRTUAL_SERVICE = "VirtualService";
 const DESTINATION_RULE = "DestinationRule";
 
-function kind(run: ProgramRun, objectKind: string): Registration[] {
-    return run.registrations.filter((r) => r.inputs.kind === objectKind);
-}
-
-function object(run: ProgramRun, objectKind: string, namespace: string, name: string): Registration {
-    const found = kind(run, objectKind).filter((r) => r.inputs.metadata.namespace === namespace && r.inputs.metadata.name === name);
-    assert.strictEqual(found.length, 1, `expected one ${objectKind} ${namespace}/${name}, found ${found.length}`);
-    return found[0];
-}
-
 function assertWaitsFor(dependent: Registration, dependency: Registration): void {
     assert.ok(dependent.dependencies.includes(dependency.urn), `${dependent.name} does not wait for ${dependency.name}`);
 }
 
-/** Whether `dependent` waits for `dependency`, directly or through others: Pulumi deletes in the reverse order. */
 function assertWaitsForEventually(run: ProgramRun, dependent: Registration, dependency: Registration): void {
-    const byUrn = new Map(run.registrations.map((r) => [r.urn, r]));
-    const seen = new Set<string>();
-    const pending = [...dependent.dependencies];
-    while (pending.length > 0) {
-        const urn = pending.pop()!;
-        if (urn === dependency.urn) return;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        pending.push(...(byUrn.get(urn)?.dependencies ?? []));
-    }
-    assert.fail(`${dependent.name} does not wait for ${dependency.name}, directly or through others`);
+    assert.ok(run.waitsFor(dependent).has(dependency.urn), `${dependent.name} does not wait for ${dependency.name}, directly or through others`);
 }
 
 function componentUrn(run: ProgramRun, name: string): string {
@@ -57,9 +36,9 @@ describe("ordering and cleanup", () => {
     });
 
     it("each VirtualService waits for the Gateway, its subset's rule, its origination rule and, for an outside host, its ServiceEntry", () => {
-        const virtualServices = kind(run, VIRTUAL_SERVICE);
+        const virtualServices = run.objectsOfKind(VIRTUAL_SERVICE);
         assert.strictEqual(virtualServices.length, args.destinations.length);
-        const gateways = kind(run, "Gateway");
+        const gateways = run.objectsOfKind("Gateway");
         assert.strictEqual(gateways.length, 1);
         for (const virtualService of virtualServices) {
             const spec = virtualService.inputs.spec;
@@ -69,39 +48,39 @@ describe("ordering and cleanup", () => {
             const subsets = spec.http.flatMap((route: any) => route.route.map((r: any) => r.destination)).filter((d: any) => d.subset);
             assert.ok(subsets.length > 0, `${virtualService.name} routes to no subset`);
             for (const { host: subsetHost, subset } of subsets) {
-                const rules = kind(run, DESTINATION_RULE).filter((r) => r.inputs.spec.host === subsetHost && r.inputs.spec.subsets?.some((s: any) => s.name === subset));
+                const rules = run.objectsOfKind(DESTINATION_RULE).filter((r) => r.inputs.spec.host === subsetHost && r.inputs.spec.subsets?.some((s: any) => s.name === subset));
                 assert.strictEqual(rules.length, 1, `${virtualService.name}: subset ${subset} of ${subsetHost}`);
                 assertWaitsFor(virtualService, rules[0]);
             }
-            const origination = kind(run, DESTINATION_RULE).filter((r) => r.inputs.spec.host === host && r.inputs.metadata.namespace === gatewayNamespace);
+            const origination = run.objectsOfKind(DESTINATION_RULE).filter((r) => r.inputs.spec.host === host && r.inputs.metadata.namespace === gatewayNamespace);
             assert.strictEqual(origination.length, 1, `${virtualService.name}: origination rule for ${host}`);
             assertWaitsFor(virtualService, origination[0]);
             const destination = args.destinations.find((d) => d.host === host)!;
-            const serviceEntries = kind(run, "ServiceEntry").filter((r) => r.inputs.spec.hosts.includes(host));
+            const serviceEntries = run.objectsOfKind("ServiceEntry").filter((r) => r.inputs.spec.hosts.includes(host));
             assert.strictEqual(serviceEntries.length, destination.server ? 0 : 1, `${host}: ServiceEntries`);
             serviceEntries.forEach((entry) => assertWaitsFor(virtualService, entry));
         }
     });
 
     it("each origination DestinationRule waits for the credential Secret it names", () => {
-        const originations = kind(run, DESTINATION_RULE).filter((r) => r.inputs.spec.trafficPolicy?.portLevelSettings?.some((p: any) => p.tls?.credentialName));
+        const originations = run.objectsOfKind(DESTINATION_RULE).filter((r) => r.inputs.spec.trafficPolicy?.portLevelSettings?.some((p: any) => p.tls?.credentialName));
         assert.strictEqual(originations.length, args.destinations.length);
         for (const origination of originations) {
             for (const { tls } of origination.inputs.spec.trafficPolicy.portLevelSettings) {
-                assertWaitsFor(origination, object(run, "Secret", gatewayNamespace, credentialSecretName(tls)));
+                assertWaitsFor(origination, run.object("Secret", gatewayNamespace, credentialSecretName(tls)));
             }
         }
     });
 
     it("each server Deployment waits for the Secrets and ConfigMap it mounts", () => {
-        const deployments = kind(run, "Deployment");
+        const deployments = run.objectsOfKind("Deployment");
         assert.strictEqual(deployments.length, 2);
         for (const deployment of deployments) {
             const { namespace } = deployment.inputs.metadata;
             const volumes = deployment.inputs.spec.template.spec.volumes as { secret?: { secretName: string }; configMap?: { name: string } }[];
             const mounted = [
-                ...volumes.filter((v) => v.secret).map((v) => object(run, "Secret", namespace, v.secret!.secretName)),
-                ...volumes.filter((v) => v.configMap).map((v) => object(run, "ConfigMap", namespace, v.configMap!.name)),
+                ...volumes.filter((v) => v.secret).map((v) => run.object("Secret", namespace, v.secret!.secretName)),
+                ...volumes.filter((v) => v.configMap).map((v) => run.object("ConfigMap", namespace, v.configMap!.name)),
             ];
             assert.strictEqual(mounted.length, 3);
             mounted.forEach((dependency) => assertWaitsFor(deployment, dependency));
@@ -109,7 +88,7 @@ describe("ordering and cleanup", () => {
     });
 
     it("everything in a namespace the component creates waits for it, so `pulumi destroy` deletes the Namespace last", () => {
-        const namespaces = kind(run, "Namespace");
+        const namespaces = run.objectsOfKind("Namespace");
         assert.deepStrictEqual(namespaces.map((n) => n.inputs.metadata.name).sort(), [gatewayNamespace, "egress-tls-verify", "mesh-external", "payments"].sort());
         for (const namespace of namespaces) {
             // A Helm Release names its namespace at the top level, a Kubernetes object in its metadata.

@@ -31,12 +31,6 @@ async function runStack(config: { [key: string]: string }, provider: ProviderFn 
     }
 }
 
-function object(run: ProgramRun, kind: string, namespace: string | undefined, name: string): any {
-    const found = run.registrations.filter((r) => r.inputs.kind === kind && r.inputs.metadata?.namespace === namespace && r.inputs.metadata?.name === name);
-    assert.strictEqual(found.length, 1, `expected one ${kind} ${namespace}/${name}`);
-    return found[0].inputs;
-}
-
 describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
     let stack: StackRun;
 
@@ -61,22 +55,22 @@ describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
     });
 
     it("gives the server a TLS Secret and its CA a Secret of its own", () => {
-        const serverCerts = object(stack.run, "Secret", "mesh-external", "nginx-server-certs");
+        const serverCerts = stack.run.object("Secret", "mesh-external", "nginx-server-certs").inputs;
         assert.strictEqual(serverCerts.type, "kubernetes.io/tls");
         assert.deepStrictEqual(Object.keys(serverCerts.stringData).sort(), ["tls.crt", "tls.key"]);
-        const caCerts = object(stack.run, "Secret", "mesh-external", "nginx-ca-certs");
+        const caCerts = stack.run.object("Secret", "mesh-external", "nginx-ca-certs").inputs;
         assert.match(caCerts.stringData["ca.crt"], /BEGIN CERTIFICATE/);
     });
 
     it("serves nginx on Service port 443", () => {
-        const service = object(stack.run, "Service", "mesh-external", "my-nginx");
+        const service = stack.run.object("Service", "mesh-external", "my-nginx").inputs;
         assert.deepStrictEqual(service.spec.ports.map((p: { port: number }) => p.port), [443]);
-        const deployment = object(stack.run, "Deployment", "mesh-external", "my-nginx");
+        const deployment = stack.run.object("Deployment", "mesh-external", "my-nginx").inputs;
         assert.deepStrictEqual(deployment.spec.selector.matchLabels, service.spec.selector);
     });
 
     it("gives the gateway the CA alone as client-credential-cacert in istio-system", () => {
-        const credential = object(stack.run, "Secret", "istio-system", "client-credential-cacert");
+        const credential = stack.run.object("Secret", "istio-system", "client-credential-cacert").inputs;
         assert.deepStrictEqual(Object.keys(credential.stringData), ["ca.crt"]);
         const ca = stack.run.ofType(CA_CERT_TYPE);
         assert.strictEqual(ca.length, 1);
@@ -84,15 +78,15 @@ describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
     });
 
     it("routes mesh traffic through the gateway's nginx subset and originates SIMPLE TLS with the credential", () => {
-        const gateway = object(stack.run, "Gateway", "default", "istio-egressgateway");
+        const gateway = stack.run.object("Gateway", "default", "istio-egressgateway").inputs;
         assert.deepStrictEqual(gateway.spec.servers[0].hosts, [HOST]);
-        const subset = object(stack.run, "DestinationRule", "default", "egressgateway-for-nginx");
+        const subset = stack.run.object("DestinationRule", "default", "egressgateway-for-nginx").inputs;
         assert.strictEqual(subset.spec.host, "istio-egressgateway.istio-system.svc.cluster.local");
         assert.deepStrictEqual(subset.spec.subsets.map((s: { name: string }) => s.name), ["nginx"]);
-        const route = object(stack.run, "VirtualService", "default", "direct-nginx-through-egress-gateway");
+        const route = stack.run.object("VirtualService", "default", "direct-nginx-through-egress-gateway").inputs;
         assert.deepStrictEqual(route.spec.hosts, [HOST]);
         assert.deepStrictEqual(route.spec.gateways, ["istio-egressgateway", "mesh"]);
-        const origination = object(stack.run, "DestinationRule", "istio-system", "originate-tls-for-nginx");
+        const origination = stack.run.object("DestinationRule", "istio-system", "originate-tls-for-nginx").inputs;
         assert.strictEqual(origination.spec.host, HOST);
         assert.deepStrictEqual(origination.spec.trafficPolicy.portLevelSettings, [{
             port: { number: 443 },

@@ -36,6 +36,12 @@ export interface ProgramRun {
     ofType(type: string): Registration[];
     /** Kubernetes objects as `Kind namespace/name`, sorted. */
     kubernetesObjects(): string[];
+    /** Kubernetes objects of one kind. */
+    objectsOfKind(kind: string): Registration[];
+    /** The one Kubernetes object of this kind, namespace (none for cluster-scoped kinds) and name, or a failed test. */
+    object(kind: string, namespace: string | undefined, name: string): Registration;
+    /** Every URN `registration` waits for, directly or through what it waits for: Pulumi deletes in the reverse order. */
+    waitsFor(registration: Registration): Set<string>;
 }
 
 /** What a mocked provider returns for a new resource, given its type, name, inputs and replacement trigger. */
@@ -112,7 +118,7 @@ export async function runProgram(program: () => unknown, provider: ProviderFn = 
     await program();
     await settle(() => inFlight);
     if (failure) throw failure;
-    return makeRun(registrations, componentOutputs);
+    return programRun(registrations, componentOutputs);
 }
 
 /** Waits until no registration is in flight for several turns of the event loop. */
@@ -124,7 +130,8 @@ async function settle(inFlight: () => number): Promise<void> {
     }
 }
 
-function makeRun(registrations: Registration[], componentOutputs: Map<string, any>): ProgramRun {
+/** A run over these registrations: also for a test that alters a real run's registrations. */
+export function programRun(registrations: Registration[], componentOutputs = new Map<string, any>()): ProgramRun {
     return {
         registrations,
         componentOutputs,
@@ -137,6 +144,26 @@ function makeRun(registrations: Registration[], componentOutputs: Map<string, an
         },
         ofType(type) {
             return registrations.filter((r) => r.type === type);
+        },
+        objectsOfKind(kind) {
+            return registrations.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === kind);
+        },
+        object(kind, namespace, name) {
+            const found = this.objectsOfKind(kind).filter((r) => r.inputs.metadata?.namespace === namespace && r.inputs.metadata?.name === name);
+            if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? ""}/${name} among the registrations, found ${found.length}`);
+            return found[0];
+        },
+        waitsFor(registration) {
+            const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+            const seen = new Set<string>();
+            const pending = [...registration.dependencies];
+            while (pending.length > 0) {
+                const urn = pending.pop()!;
+                if (seen.has(urn)) continue;
+                seen.add(urn);
+                pending.push(...(byUrn.get(urn)?.dependencies ?? []));
+            }
+            return seen;
         },
         kubernetesObjects() {
             return registrations

@@ -62,22 +62,14 @@ export interface ServerFiles {
     conf: string;
 }
 
-type Registrations = Pick<ProgramRun, "registrations">;
-
-/** The one registered Kubernetes object of this kind, namespace and name (as the API server would know it). */
-export function kubernetesObject(run: Registrations, kind: string, namespace: string, name: string): Registration {
-    const found = run.registrations.filter((r) => r.inputs?.kind === kind && r.inputs.metadata?.namespace === namespace && r.inputs.metadata?.name === name);
-    if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace}/${name} among the registrations, found ${found.length}`);
-    return found[0];
-}
 
 /** A ConfigMap's or Secret's keys as file contents; a Secret's `stringData` wins over `data`, as the API server merges them. */
-function volumeSourceFiles(run: Registrations, namespace: string, volume: any): { files: { [key: string]: Buffer }; source: any } {
+function volumeSourceFiles(run: ProgramRun, namespace: string, volume: any): { files: { [key: string]: Buffer }; source: any } {
     if (volume.configMap) {
-        const { data = {}, binaryData = {} } = kubernetesObject(run, "ConfigMap", namespace, volume.configMap.name).inputs;
+        const { data = {}, binaryData = {} } = run.object("ConfigMap", namespace, volume.configMap.name).inputs;
         return { source: volume.configMap, files: { ...decode(binaryData, "base64"), ...decode(data, "utf8") } };
     }
-    const { data = {}, stringData = {} } = kubernetesObject(run, "Secret", namespace, volume.secret.secretName).inputs;
+    const { data = {}, stringData = {} } = run.object("Secret", namespace, volume.secret.secretName).inputs;
     return { source: volume.secret, files: { ...decode(data, "base64"), ...decode(stringData, "utf8") } };
 }
 
@@ -107,7 +99,7 @@ function writeFileWithMode(file: string, content: string | Buffer, mode: number)
  * Lays out, under a fresh temp dir, what the server Deployment's container sees: each mounted volume from the
  * ConfigMap or Secret it names (or empty, for an emptyDir), and the image's html root with the stock page.
  */
-export function layOutServerFiles(run: Registrations, deployment: Registration): ServerFiles {
+export function layOutServerFiles(run: ProgramRun, deployment: Registration): ServerFiles {
     const namespace: string = deployment.inputs.metadata.namespace;
     const pod = deployment.inputs.spec.template.spec;
     if (pod.containers.length !== 1) throw new Error(`Deployment ${namespace}/${deployment.inputs.metadata.name}: expected one container, found ${pod.containers.length}`);
@@ -285,7 +277,7 @@ function spawnWithOutputFiles(command: string, args: string[], logs: { stdout: s
  * No `user` is given: run as root (as in CI), the workers drop to `nobody`, for whom the layout is readable; run as
  * anyone else, nginx stays that user. The conf sets every path nginx writes, so no compiled-in default is used.
  */
-export async function startNginx(run: Registrations, deployment: Registration): Promise<RunningNginx> {
+export async function startNginx(run: ProgramRun, deployment: Registration): Promise<RunningNginx> {
     const files = layOutServerFiles(run, deployment);
     const workDir = path.dirname(files.rootfs);
     for (let attempt = 1; ; attempt++) {
@@ -322,6 +314,6 @@ export function nginxPerTest(): typeof startNginx {
 }
 
 /** The Deployment of a destination's in-cluster server. */
-export function serverDeployment(run: Registrations, server: { namespace: string; name: string }): Registration {
-    return kubernetesObject(run, "Deployment", server.namespace, server.name);
+export function serverDeployment(run: ProgramRun, server: { namespace: string; name: string }): Registration {
+    return run.object("Deployment", server.namespace, server.name);
 }

@@ -3,7 +3,6 @@ import * as https from "https";
 import { PeerCertificate, SecureVersion, TLSSocket } from "tls";
 import { ResolvedDestination, ResolvedGateway } from "../../components/config";
 import { ProgramRun } from "./harness";
-import { kubernetesObject } from "./nginx";
 
 const REQUEST_TIMEOUT_MS = 5_000;
 
@@ -20,12 +19,12 @@ export interface GatewayCredential {
  * from the component's naming, so a wrong name in the component fails the test.
  */
 export function gatewayCredential(
-    run: Pick<ProgramRun, "registrations">,
+    run: ProgramRun,
     gateway: Pick<ResolvedGateway, "namespace">,
     destination: Pick<ResolvedDestination, "credentialName" | "mode">,
 ): GatewayCredential {
     const secretName = destination.mode === "MUTUAL" ? destination.credentialName : `${destination.credentialName}-cacert`;
-    const { stringData = {}, data = {} } = kubernetesObject(run, "Secret", gateway.namespace, secretName).inputs;
+    const { stringData = {}, data = {} } = run.object("Secret", gateway.namespace, secretName).inputs;
     const key = (name: string): string | undefined => stringData[name] ?? (data[name] === undefined ? undefined : Buffer.from(data[name], "base64").toString("utf8"));
     const caCrt = key("ca.crt");
     if (caCrt === undefined) throw new Error(`Secret ${gateway.namespace}/${secretName} has no ca.crt`);
