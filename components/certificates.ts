@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { ResolvedCa, ResolvedDestination, ResolvedGateway } from "./config";
 import { childName, objectNames } from "./naming";
@@ -38,8 +39,20 @@ export interface IssueContext {
     component: string;
     parent: pulumi.Resource;
     ca: ResolvedCa;
-    /** Replacing this value replaces every private key, and so every certificate signed with or by it. */
-    rotationTrigger: pulumi.Input<string>;
+    /** Replacing its value replaces every private key, and so every certificate signed with or by it. */
+    rotationTrigger: () => pulumi.Output<string>;
+}
+
+/**
+ * The trigger is a RandomId whose keepers are the settings that must re-issue keys. It is made with the first key, so a
+ * stack that signs nothing (outside SIMPLE hosts only) has no random resource and needs no random provider.
+ */
+export function rotationTrigger(component: string, parent: pulumi.Resource, ca: ResolvedCa): () => pulumi.Output<string> {
+    let hex: pulumi.Output<string> | undefined;
+    return () => (hex ??= new random.RandomId(childName(component, "rotation"), {
+        byteLength: 8,
+        keepers: { rotation: ca.rotation, validityHours: String(ca.validityHours) },
+    }, { parent }).hex);
 }
 
 function privateKey(context: IssueContext, name: string): tls.PrivateKey {
@@ -47,7 +60,7 @@ function privateKey(context: IssueContext, name: string): tls.PrivateKey {
     return new tls.PrivateKey(name, {
         algorithm: ca.algorithm,
         ...(ca.algorithm === "RSA" ? { rsaBits: ca.rsaBits } : { ecdsaCurve: ca.ecdsaCurve }),
-    }, { parent: context.parent, replacementTrigger: context.rotationTrigger });
+    }, { parent: context.parent, replacementTrigger: context.rotationTrigger() });
 }
 
 function validity(ca: ResolvedCa) {

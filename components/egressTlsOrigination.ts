@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { EgressTlsOriginationArgs } from "./args";
-import { issueCertificates } from "./certificates";
+import { issueCertificates, rotationTrigger } from "./certificates";
 import { ResolvedConfig, ResolvedDestination, resolveConfig } from "./config";
 import { deployGateway } from "./gatewayDeployment";
 import { childName, commonLabels, objectNames } from "./naming";
@@ -51,11 +50,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         const labels = commonLabels(name);
         const parent = this;
 
-        const rotation = new random.RandomId(childName(name, "rotation"), {
-            byteLength: 8,
-            keepers: { rotation: config.ca.rotation, validityHours: String(config.ca.validityHours) },
-        }, { parent });
-        const issueContext = { component: name, parent, ca: config.ca, rotationTrigger: rotation.hex };
+        const issueContext = { component: name, parent, ca: config.ca, rotationTrigger: rotationTrigger(name, parent, config.ca) };
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
         const serverContext = { component: name, parent, labels };

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { CertificateAuthority } from "../components";
+import { OUTSIDE_CA_PEM } from "./support/fixtures";
 import { ProgramRun } from "./support/harness";
 import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
 import { SimulatedProviders } from "./support/tlsProvider";
@@ -99,5 +100,12 @@ describe("rotation", () => {
                 assert.ok(inputs.earlyRenewalHours < inputs.validityPeriodHours, `${name}: renews ${inputs.earlyRenewalHours}h early of ${inputs.validityPeriodHours}h`);
             }
         }
+    });
+
+    it("a stack that signs nothing (outside SIMPLE hosts only) has no rotation trigger and no key", async () => {
+        const run = await runComponent({ destinations: [{ name: "partner", host: "api.partner.example.org", caCertPem: OUTSIDE_CA_PEM }] },
+            new SimulatedProviders().provider);
+        assert.ok(run.registrations.length > 0);
+        assert.deepStrictEqual(run.registrations.filter((r) => r.type.startsWith("random:") || r.type.startsWith("tls:")), []);
     });
 });

@@ -3,13 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { PerformanceObserver } from "perf_hooks";
-import { EgressTlsOrigination, EgressTlsOriginationArgs } from "../../components";
+import { Destination, EgressTlsOrigination, EgressTlsOriginationArgs } from "../../components";
 import { cheapProviders } from "../support/cheapProviders";
+import { OUTSIDE_CA_PEM } from "../support/fixtures";
 import { Registration, runProgram } from "../support/harness";
 import { devStackArgs } from "../support/scenarios";
-import { Measurement, PROGRAM_KINDS, ProgramKind } from "./measurement";
+import { DESTINATION_KINDS, DestinationKind, Measurement, PROGRAM_KINDS, ProgramKind } from "./measurement";
 
-// One benchmark measurement, run by main.ts in a fresh process: `evaluate.ts <kind> <count>` (see PROGRAM_KINDS).
+// One benchmark measurement, run by main.ts in a fresh process: `evaluate.ts <program> <destination kind> <count>`
+// (see PROGRAM_KINDS and DESTINATION_KINDS).
 
 type Make = (name: string, inputs: any) => unknown;
 /** The classes of the resources the component registers for walkthrough-like destinations. */
@@ -27,62 +29,80 @@ const RESOURCE_CLASSES: { [type: string]: Make } = {
     "kubernetes:apps/v1:Deployment": (name, inputs) => new k8s.apps.v1.Deployment(name, inputs),
 };
 
-function resourceClass(type: string): Make {
+export function resourceClass(type: string): Make {
     if (type.startsWith("kubernetes:networking.istio.io/")) return (name, inputs) => new k8s.apiextensions.CustomResource(name, inputs);
     const make = RESOURCE_CLASSES[type];
     if (!make) throw new Error(`evaluate.ts: no class for ${type}; add it to RESOURCE_CLASSES`);
     return make;
 }
 
-/** `count` copies of the dev stack's destination, each with its own name, host, credential and server. */
-export function destinations(count: number): EgressTlsOriginationArgs {
+/** `count` destinations of one kind on the dev stack's settings, each with its own name, host and credential. */
+export function destinations(kind: DestinationKind, count: number): EgressTlsOriginationArgs {
     const dev = devStackArgs();
     const template = dev.destinations[0];
-    return {
-        ...dev,
-        destinations: Array.from({ length: count }, (_, i) => ({
+    const destination = (i: number): Destination => kind === "outside"
+        ? { name: `api${i}`, host: `api${i}.partner.example.org`, caCertPem: OUTSIDE_CA_PEM }
+        : {
             ...template,
             name: `svc${i}`,
             host: `svc${i}.mesh-external.svc.cluster.local`,
             credentialName: `client-credential-svc${i}`,
             server: { namespace: "mesh-external", name: `svc${i}` },
-        })),
-    };
+        };
+    return { ...dev, destinations: Array.from({ length: count }, (_, i) => destination(i)) };
 }
 
-async function program(kind: ProgramKind, count: number): Promise<() => unknown> {
-    const component = () => new EgressTlsOrigination("egress-tls", destinations(count));
+async function program(kind: ProgramKind, destinationKind: DestinationKind, count: number): Promise<() => unknown> {
+    const component = () => new EgressTlsOrigination("egress-tls", destinations(destinationKind, count));
     if (kind === "component") return component;
     if (kind === "direct") {
         const registrations: Registration[] = (await runProgram(component, cheapProviders)).registrations;
         return () => registrations.forEach((r) => resourceClass(r.type)(r.name, r.inputs));
     }
     return () => {
-        for (let i = 0; i < count; i++) {
-            new k8s.core.v1.ConfigMap(`cm-${i}`, { metadata: { name: `cm-${i}`, namespace: "default" }, data: { key: "value" } });
-        }
+        for (let i = 0; i < count; i++) bareConfigMap(i);
     };
 }
 
-/** Evaluates the program twice under the mocks (cheap tls/random outputs) and times the second, warm, evaluation. */
-async function measure(kind: ProgramKind, count: number): Promise<Measurement> {
-    const evaluate = await program(kind, count);
-    await runProgram(evaluate, cheapProviders);
+/** The bare program's resource: a plain ConfigMap. */
+export function bareConfigMap(i: number): k8s.core.v1.ConfigMap {
+    return new k8s.core.v1.ConfigMap(`cm-${i}`, { metadata: { name: `cm-${i}`, namespace: "default" }, data: { key: "value" } });
+}
+
+/**
+ * A single evaluation of a small program lasts tens of milliseconds, where scheduling noise on a shared machine is
+ * several percent; small programs are timed over several evaluations, so each figure covers about this many resources.
+ */
+const TIMED_RESOURCES = 1000;
+const MAX_TIMED_EVALUATIONS = 20;
+
+/**
+ * Evaluates the program under the mocks (cheap tls/random outputs) once to warm up, then times enough further
+ * evaluations to cover TIMED_RESOURCES, and returns the figures of one evaluation (means).
+ */
+async function measure(kind: ProgramKind, destinationKind: DestinationKind, count: number): Promise<Measurement> {
+    const evaluate = await program(kind, destinationKind, count);
+    const resources = (await runProgram(evaluate, cheapProviders)).registrations.length;
+    const evaluations = Math.min(MAX_TIMED_EVALUATIONS, Math.ceil(TIMED_RESOURCES / resources));
     let gcMs = 0;
     const gcObserver = new PerformanceObserver((entries) => entries.getEntries().forEach((entry) => { gcMs += entry.duration; }));
     gcObserver.observe({ entryTypes: ["gc"] });
     const start = process.hrtime.bigint();
-    const run = await runProgram(evaluate, cheapProviders);
+    for (let i = 0; i < evaluations; i++) {
+        const run = await runProgram(evaluate, cheapProviders);
+        if (run.registrations.length !== resources) throw new Error(`evaluation ${i} registered ${run.registrations.length}, not ${resources}`);
+    }
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     await new Promise((resolve) => setTimeout(resolve, 10)); // the observer hears of the last pauses a turn later
     gcObserver.disconnect();
-    return { resources: run.registrations.length, wallMs, gcMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return { resources, wallMs: wallMs / evaluations, gcMs: gcMs / evaluations, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 if (require.main === module) {
-    const [kind, count] = process.argv.slice(2);
-    if (!PROGRAM_KINDS.includes(kind as ProgramKind) || !(Number(count) > 0)) {
-        throw new Error(`usage: evaluate.ts <${PROGRAM_KINDS.join("|")}> <count>`);
+    const [kind, destinationKind, count] = process.argv.slice(2);
+    if (!PROGRAM_KINDS.includes(kind as ProgramKind) || !DESTINATION_KINDS.includes(destinationKind as DestinationKind) || !(Number(count) > 0)) {
+        throw new Error(`usage: evaluate.ts <${PROGRAM_KINDS.join("|")}> <${DESTINATION_KINDS.join("|")}> <count>`);
     }
-    measure(kind as ProgramKind, Number(count)).then((measurement) => console.log(JSON.stringify(measurement)));
+    measure(kind as ProgramKind, destinationKind as DestinationKind, Number(count))
+        .then((measurement) => console.log(JSON.stringify(measurement)));
 }
