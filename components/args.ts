@@ -66,9 +66,12 @@ export interface CertificateAuthority {
     rsaBits?: number;
     /** Curve, with `ECDSA`: `P256` or `P384`. Default: `P256`. */
     ecdsaCurve?: string;
-    /** Lifetime of every certificate in hours. Default: `8760` (365 days). */
+    /** Lifetime of every certificate in hours, 2 to 175200. Default: `8760` (365 days). */
     validityHours?: number;
-    /** Hours before expiry in which `pulumi up --refresh` re-issues a certificate. Default: `720` (30 days). */
+    /**
+     * Hours before expiry in which `pulumi up --refresh` re-issues a certificate, 0 to `validityHours` − 1.
+     * Default: `720` (30 days), or half of `validityHours` if that is less.
+     */
     earlyRenewalHours?: number;
     /** Any string. Changing it re-issues every key and certificate. Default: `""`. */
     rotation?: string;
