@@ -103,7 +103,7 @@ function leaf(
 }
 
 /** Envoy checks subjectAltName, never the CN: the host and every accepted name go into dnsNames. */
-export function serverDnsNames(destination: ResolvedDestination): string[] {
+function serverDnsNames(destination: ResolvedDestination): string[] {
     return [...new Set([destination.host, ...destination.subjectAltNames])];
 }
 

@@ -2,29 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
 import { issueCertificates, rotationTrigger } from "./certificates";
-import { ResolvedConfig, ResolvedDestination, resolveConfig } from "./config";
+import { resolveConfig } from "./config";
 import { deployGateway } from "./gatewayDeployment";
 import { childName, commonLabels, objectNames } from "./naming";
+import { CheckCommands, renderCheckCommands } from "./render/checkCommands";
 import { renderLockdownPolicy } from "./render/lockdown";
 import { gatewayObject, RoutingContext, routeThroughGateway } from "./routing";
 import { deployTlsServer, serverNamespace } from "./tlsServer";
 import { verifyDestinations } from "./verify";
-
-/** How to see a destination work: a request from a sidecar-injected client, and the gateway's log line for it. */
-export interface CheckCommands {
-    /** A plain-HTTP request from Istio's `curl` sample (sidecar-injected, `default` namespace); prints the service's page. */
-    request: string;
-    /** Finds the request in the egress gateway's access log (needs `meshConfig.accessLogFile`). */
-    gatewayLog: string;
-}
-
-function checkCommands(config: ResolvedConfig, destination: ResolvedDestination): CheckCommands {
-    const selector = Object.entries(config.gateway.selector).map(([k, v]) => `${k}=${v}`).join(",");
-    return {
-        request: `kubectl exec deploy/curl -c curl -- curl -sS http://${destination.host}`,
-        gatewayLog: `kubectl logs -l ${selector} -n ${config.gateway.namespace} --tail=-1 | grep '${destination.host}' | grep HTTP`,
-    };
-}
 
 /**
  * Istio TLS origination for egress traffic through an egress gateway, with SDS credentials, for several destinations
@@ -53,9 +38,9 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         const issueContext = { component: name, parent, ca: config.ca, rotationTrigger: rotationTrigger(name, parent, config.ca) };
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
-        const serverContext = { component: name, parent, labels };
-        const gatewayReady = config.gateway.deploy ? deployGateway(serverContext, config.gateway) : [];
-        const routingContext: RoutingContext = { component: name, parent, labels, config, gatewayReady };
+        const childContext = { component: name, parent, labels };
+        const gatewayReady = config.gateway.deploy ? deployGateway(childContext, config.gateway) : [];
+        const routingContext: RoutingContext = { ...childContext, config, gatewayReady };
         const gateway = gatewayObject(routingContext);
 
         const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
@@ -68,8 +53,8 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
             if (certificates.client) clientCaCertificates[destination.name] = certificates.client.caCertPem;
             const { server } = destination;
             if (server && certificates.server) {
-                if (!namespaces.has(server.namespace)) namespaces.set(server.namespace, serverNamespace(serverContext, server.namespace));
-                verifyAfter.push(deployTlsServer(serverContext, { ...destination, server }, namespaces.get(server.namespace)!, certificates.server));
+                if (!namespaces.has(server.namespace)) namespaces.set(server.namespace, serverNamespace(childContext, server.namespace));
+                verifyAfter.push(deployTlsServer(childContext, { ...destination, server }, namespaces.get(server.namespace)!, certificates.server));
             }
             const route = routeThroughGateway(routingContext, destination, gateway, certificates);
             verifyAfter.push(route.origination, route.virtualService);
@@ -87,7 +72,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         this.caCertificates = pulumi.output(caCertificates);
         this.clientCaCertificates = pulumi.output(clientCaCertificates);
         this.credentialSecrets = pulumi.output(credentialSecrets);
-        this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, checkCommands(config, d)])));
+        this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, renderCheckCommands(config, d)])));
         this.registerOutputs({
             caCertificates: this.caCertificates,
             clientCaCertificates: this.clientCaCertificates,

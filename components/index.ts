@@ -1,3 +1,4 @@
 export * from "./args";
 export { ConfigError, resolveConfig } from "./config";
-export { CheckCommands, EgressTlsOrigination } from "./egressTlsOrigination";
+export { EgressTlsOrigination } from "./egressTlsOrigination";
+export { CheckCommands } from "./render/checkCommands";

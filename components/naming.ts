@@ -1,12 +1,19 @@
-import { ResolvedDestination, ResolvedGateway } from "./config";
+// Types only: config/ reads names from here, and a value import back would make the two modules a cycle.
+import type { ResolvedDestination, ResolvedGateway } from "./config";
+
+/** The Secret that holds only `ca.crt` for `credentialName`, which Istio's SDS reads for SIMPLE. */
+function caOnlyCredentialSecret(credentialName: string): string {
+    return `${credentialName}-cacert`;
+}
 
 /** Kubernetes object names: the one place that knows the walkthrough's naming rules. */
 export const objectNames = {
     serverCertsSecret: (d: ResolvedDestination) => `${d.name}-server-certs`,
     serverCaSecret: (d: ResolvedDestination) => `${d.name}-ca-certs`,
     serverConfigMap: (d: ResolvedDestination) => `${d.name}-configmap`,
-    /** The Secret Istio's SDS reads for `credentialName`: `<name>-cacert` (ca.crt only) for SIMPLE, `<name>` for MUTUAL. */
-    credentialSecret: (d: ResolvedDestination) => (d.mode === "MUTUAL" ? d.credentialName : `${d.credentialName}-cacert`),
+    /** The Secret Istio's SDS reads for `credentialName`: the CA-only one for SIMPLE, `<name>` itself for MUTUAL. */
+    credentialSecret: (d: ResolvedDestination) => (d.mode === "MUTUAL" ? d.credentialName : caOnlyCredentialSecret(d.credentialName)),
+    caOnlyCredentialSecret,
     gatewayDestinationRule: (d: ResolvedDestination) => `egressgateway-for-${d.name}`,
     virtualService: (d: ResolvedDestination) => `direct-${d.name}-through-egress-gateway`,
     originationDestinationRule: (d: ResolvedDestination) => `originate-tls-for-${d.name}`,

@@ -3,14 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { DestinationCertificates } from "./certificates";
 import { ResolvedConfig, ResolvedDestination } from "./config";
 import { childName, objectNames } from "./naming";
+import { ChildContext } from "./namespaces";
 import {
     renderGateway, renderGatewayDestinationRule, renderOriginationDestinationRule, renderServiceEntry, renderVirtualService,
 } from "./render/istio";
 
-export interface RoutingContext {
-    component: string;
-    parent: pulumi.Resource;
-    labels: { [label: string]: string };
+export interface RoutingContext extends ChildContext {
     config: ResolvedConfig;
     /** Resources that must exist before anything in the gateway's namespace (a deployed gateway). */
     gatewayReady: pulumi.Resource[];
@@ -44,10 +42,10 @@ export function gatewayObject(context: RoutingContext): k8s.apiextensions.Custom
  * It lives in the gateway's namespace, the only one the gateway reads credentials from.
  */
 function credentialSecret(context: RoutingContext, destination: ResolvedDestination, certificates: DestinationCertificates): k8s.core.v1.Secret {
-    const { client, trustedCaPem: caCertPem } = certificates;
+    const { client, trustedCaPem } = certificates;
     return new k8s.core.v1.Secret(childName(context.component, destination.name, "credential"), {
         metadata: { name: objectNames.credentialSecret(destination), namespace: context.config.gateway.namespace, labels: context.labels },
-        stringData: client ? { "tls.crt": client.certPem, "tls.key": client.keyPem, "ca.crt": caCertPem } : { "ca.crt": caCertPem },
+        stringData: client ? { "tls.crt": client.certPem, "tls.key": client.keyPem, "ca.crt": trustedCaPem } : { "ca.crt": trustedCaPem },
     }, { parent: context.parent, dependsOn: context.gatewayReady });
 }
 

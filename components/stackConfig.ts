@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
-import { ConfigError } from "./config";
+import { ConfigError, rejectRenderedGatewayDeploy } from "./config";
 
 /** Stack config keys that are the component's args, key for key. */
 const COMPONENT_KEYS = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace"] as const;
@@ -28,11 +28,7 @@ export function readStackConfig(project: string, all: { [key: string]: string } 
         if (raw !== undefined) args[key] = parseValue(raw);
     }
     const renderYamlTo = all[`${project}:renderYamlTo`] || undefined;
-    const gateway = args.gateway as { deploy?: unknown } | undefined;
-    if (renderYamlTo !== undefined && gateway?.deploy === true) {
-        // The Kubernetes provider renders objects, not Helm releases: the gateway would be installed, or fail, not rendered.
-        throw new ConfigError("renderYamlTo", "cannot be used with gateway.deploy: a Helm release cannot be rendered to YAML; install the gateway with istioctl or Helm, or unset one of them");
-    }
+    rejectRenderedGatewayDeploy(renderYamlTo, args.gateway);
     return { args: args as unknown as EgressTlsOriginationArgs, renderYamlTo };
 }
 

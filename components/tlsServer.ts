@@ -4,30 +4,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { SignedKeyPair } from "./certificates";
 import { ResolvedDestination, ResolvedServer } from "./config";
 import { childName, objectNames } from "./naming";
+import { componentNamespace, ChildContext } from "./namespaces";
 import { CA_CERT_KEY, renderNginxConf } from "./render/nginxConf";
 import { renderServerDeployment, renderServerNamespaceLabels, renderServerService } from "./render/tlsServer";
 
-export interface ServerContext {
-    component: string;
-    parent: pulumi.Resource;
-    labels: { [label: string]: string };
-}
-
 /** The namespace of one or more in-cluster servers: outside the mesh, restricted Pod Security. */
-export function serverNamespace(context: ServerContext, namespace: string): k8s.core.v1.Namespace {
-    return new k8s.core.v1.Namespace(childName(context.component, "ns", namespace), {
-        metadata: { name: namespace, labels: { ...context.labels, ...renderServerNamespaceLabels() } },
-    }, { parent: context.parent });
+export function serverNamespace(context: ChildContext, namespace: string): k8s.core.v1.Namespace {
+    return componentNamespace(context, namespace, renderServerNamespaceLabels());
 }
 
 /** A digest of everything the server reads at start, so a new certificate or config rolls its pods. */
-export function serverChecksum(parts: pulumi.Input<string>[]): pulumi.Output<string> {
+function serverChecksum(parts: pulumi.Input<string>[]): pulumi.Output<string> {
     return pulumi.all(parts).apply((texts) => createHash("sha256").update(texts.join("\0")).digest("hex"));
 }
 
 /** The walkthrough's nginx TLS server: its Secrets, ConfigMap, Deployment and Service. */
 export function deployTlsServer(
-    context: ServerContext,
+    context: ChildContext,
     destination: ResolvedDestination & { server: ResolvedServer },
     namespace: k8s.core.v1.Namespace,
     certificate: SignedKeyPair,

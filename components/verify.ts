@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childName, objectNames } from "./naming";
+import { componentNamespace, ChildContext } from "./namespaces";
 import { renderVerifyJobSpec, renderVerifyNamespaceLabels, renderVerifyScript, verifyChecks } from "./render/verifyJob";
 import { RoutingContext } from "./routing";
 
@@ -8,11 +9,9 @@ import { RoutingContext } from "./routing";
  * A Job, run on every `pulumi up` once `after` is in place, that fetches every destination through the mesh. Pulumi
  * waits for a Job to complete and fails the update when it fails, so a broken path fails `pulumi up`.
  */
-export function verifyDestinations(context: Pick<RoutingContext, "component" | "parent" | "labels" | "config">, after: pulumi.Resource[]): k8s.batch.v1.Job {
+export function verifyDestinations(context: ChildContext & Pick<RoutingContext, "config">, after: pulumi.Resource[]): k8s.batch.v1.Job {
     const { config } = context;
-    const namespace = new k8s.core.v1.Namespace(childName(context.component, "ns", config.verifyNamespace), {
-        metadata: { name: config.verifyNamespace, labels: { ...context.labels, ...renderVerifyNamespaceLabels() } },
-    }, { parent: context.parent });
+    const namespace = componentNamespace(context, config.verifyNamespace, renderVerifyNamespaceLabels());
     return new k8s.batch.v1.Job(childName(context.component, "verify"), {
         metadata: { name: objectNames.verifyJob(), namespace: namespace.metadata.name, labels: context.labels },
         spec: renderVerifyJobSpec(renderVerifyScript(verifyChecks(config.destinations))),

@@ -3,11 +3,11 @@ import { createPrivateKey, createPublicKey, X509Certificate } from "crypto";
 import { EgressTlsOrigination } from "../components";
 import { KEY_USAGES } from "../components/certificates";
 import { ProgramRun, runProgram, valueOf } from "./support/harness";
-import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM } from "./support/fixtures";
+import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM, PARTNER, TYPES } from "./support/fixtures";
 import { SimulatedProviders } from "./support/tlsProvider";
 
-const SECRET = "kubernetes:core/v1:Secret";
-const CERT_TYPES = ["tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert"];
+const SECRET = TYPES.secret;
+const CERT_TYPES: string[] = [TYPES.selfSignedCert, TYPES.locallySignedCert];
 
 function certificate(pem: string): X509Certificate {
     return new X509Certificate(pem);
@@ -65,7 +65,7 @@ describe("EgressTlsOrigination with several destinations", () => {
     });
 
     it("gives every destination that needs signing its own CA, with the walkthrough's subject", () => {
-        const cas = run.ofType("tls:index/selfSignedCert:SelfSignedCert");
+        const cas = run.ofType(TYPES.selfSignedCert);
         assert.deepStrictEqual(cas.map((r) => r.name).sort(), ["egress-billing-ca-cert", "egress-nginx-ca-cert"]);
         for (const ca of cas) {
             assert.deepStrictEqual(ca.inputs.subject, { organization: "example Inc.", commonName: "example.com" });
@@ -77,7 +77,7 @@ describe("EgressTlsOrigination with several destinations", () => {
     });
 
     it("makes keys with the walkthrough's algorithm and size", () => {
-        const keys = run.ofType("tls:index/privateKey:PrivateKey");
+        const keys = run.ofType(TYPES.privateKey);
         assert.strictEqual(keys.length, 5, "two CAs, two servers, one MUTUAL client");
         assert.ok(keys.every((k) => k.inputs.algorithm === "RSA" && k.inputs.rsaBits === 2048));
     });
@@ -119,7 +119,7 @@ describe("EgressTlsOrigination with several destinations", () => {
 
     it("gives an outside host the brought CA and a ServiceEntry, and runs no server for it", () => {
         assert.deepStrictEqual(run.get(SECRET, "egress-partner-credential").inputs.stringData, { "ca.crt": OUTSIDE_CA_PEM });
-        assert.strictEqual(run.get("kubernetes:networking.istio.io/v1:ServiceEntry", "egress-partner-service-entry").inputs.spec.resolution, "DNS");
+        assert.strictEqual(run.get(TYPES.serviceEntry, "egress-partner-service-entry").inputs.spec.resolution, "DNS");
         assert.ok(!run.registrations.some((r) => r.name.startsWith("egress-partner-") && /(ca|server|client)-(key|cert)$/.test(r.name)));
     });
 
@@ -145,7 +145,7 @@ describe("EgressTlsOrigination options", () => {
     it("makes ECDSA keys on the configured curve", async () => {
         const run = await runProgram(() => new EgressTlsOrigination("ec", { destinations: [NGINX], ca: { algorithm: "ECDSA", ecdsaCurve: "P384" } }),
             new SimulatedProviders().provider);
-        const keys = run.ofType("tls:index/privateKey:PrivateKey");
+        const keys = run.ofType(TYPES.privateKey);
         assert.ok(keys.length === 2 && keys.every((k) => k.inputs.algorithm === "ECDSA" && k.inputs.ecdsaCurve === "P384" && k.inputs.rsaBits === undefined));
         const leaf = certificate(run.get(SECRET, "ec-nginx-server-certs").inputs.stringData["tls.crt"]);
         assert.strictEqual(leaf.publicKey.asymmetricKeyDetails?.namedCurve, "secp384r1");
@@ -154,14 +154,14 @@ describe("EgressTlsOrigination options", () => {
     it("makes a CA for a MUTUAL outside host only to sign the gateway's client certificate", async () => {
         let component: EgressTlsOrigination | undefined;
         const run = await runProgram(() => component = new EgressTlsOrigination("ext", {
-            destinations: [{ name: "partner", host: "api.partner.example.org", mode: "MUTUAL", caCertPem: OUTSIDE_CA_PEM }],
+            destinations: [{ ...PARTNER, mode: "MUTUAL" }],
         }), new SimulatedProviders().provider);
         const { stringData } = run.get(SECRET, "ext-partner-credential").inputs;
         assert.strictEqual(stringData["ca.crt"], OUTSIDE_CA_PEM, "the gateway trusts the brought CA for the server");
-        assert.ok(certificate(stringData["tls.crt"]).verify(certificate(run.get("tls:index/selfSignedCert:SelfSignedCert", "ext-partner-ca-cert").outputs.certPem).publicKey));
-        assert.strictEqual(run.ofType("tls:index/certRequest:CertRequest").length, 1, "a client CSR, no server certificate");
+        assert.ok(certificate(stringData["tls.crt"]).verify(certificate(run.get(TYPES.selfSignedCert, "ext-partner-ca-cert").outputs.certPem).publicKey));
+        assert.strictEqual(run.ofType(TYPES.certRequest).length, 1, "a client CSR, no server certificate");
         assert.deepStrictEqual(await valueOf(component!.caCertificates), { partner: OUTSIDE_CA_PEM });
         assert.deepStrictEqual(await valueOf(component!.clientCaCertificates),
-            { partner: run.get("tls:index/selfSignedCert:SelfSignedCert", "ext-partner-ca-cert").outputs.certPem }, "the CA the outside service must trust");
+            { partner: run.get(TYPES.selfSignedCert, "ext-partner-ca-cert").outputs.certPem }, "the CA the outside service must trust");
     });
 });

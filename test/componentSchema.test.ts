@@ -7,7 +7,7 @@ import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/
 import * as components from "../components";
 import { cheapProviders } from "./support/cheapProviders";
 import { buildPackage } from "./support/commands";
-import { REPO_ROOT } from "./support/devStack";
+import { REPO_ROOT } from "./support/repoPaths";
 import { runProgram } from "./support/harness";
 import { devStackArgs, runComponent } from "./support/scenarios";
 

@@ -2,9 +2,7 @@ import * as assert from "assert";
 import { ConfigError, EgressTlsOrigination, EgressTlsOriginationArgs, resolveConfig } from "../components";
 import { readStackConfig } from "../components/stackConfig";
 import { runProgram } from "./support/harness";
-import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM } from "./support/fixtures";
-
-const OUTSIDE = { name: "partner", host: "api.partner.example.org", caCertPem: OUTSIDE_CA_PEM };
+import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM, PARTNER } from "./support/fixtures";
 
 function args(overrides: Partial<EgressTlsOriginationArgs>): EgressTlsOriginationArgs {
     return { destinations: [NGINX], ...overrides };
@@ -15,26 +13,26 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["no destinations", { destinations: [] }, "destinations", /at least one/],
     ["destinations missing", {}, "destinations", /required/],
     ["destinations not a list", { destinations: NGINX }, "destinations", /list/],
-    ["duplicate names", { destinations: [NGINX, { ...OUTSIDE, name: "nginx" }] }, "destinations[1].name", /already used by destinations\[0\]/],
-    ["duplicate hosts", { destinations: [OUTSIDE, { ...OUTSIDE, name: "other", credentialName: "other" }] }, "destinations[1].host", /already used/],
-    ["name not a DNS-1123 label", { destinations: [{ ...OUTSIDE, name: "Partner_API" }] }, "destinations[0].name", /DNS-1123 label/],
-    ["name too long", { destinations: [{ ...OUTSIDE, name: "a".repeat(64) }] }, "destinations[0].name", /DNS-1123 label/],
-    ["host not a DNS name", { destinations: [{ ...OUTSIDE, host: "https://api.partner.example.org" }] }, "destinations[0].host", /not a DNS name/],
+    ["duplicate names", { destinations: [NGINX, { ...PARTNER, name: "nginx" }] }, "destinations[1].name", /already used by destinations\[0\]/],
+    ["duplicate hosts", { destinations: [PARTNER, { ...PARTNER, name: "other", credentialName: "other" }] }, "destinations[1].host", /already used/],
+    ["name not a DNS-1123 label", { destinations: [{ ...PARTNER, name: "Partner_API" }] }, "destinations[0].name", /DNS-1123 label/],
+    ["name too long", { destinations: [{ ...PARTNER, name: "a".repeat(64) }] }, "destinations[0].name", /DNS-1123 label/],
+    ["host not a DNS name", { destinations: [{ ...PARTNER, host: "https://api.partner.example.org" }] }, "destinations[0].host", /not a DNS name/],
     ["host missing", { destinations: [{ name: "partner", caCertPem: OUTSIDE_CA_PEM }] }, "destinations[0].host", /required/],
-    ["port 0", { destinations: [{ ...OUTSIDE, port: 0 }] }, "destinations[0].port", /from 1 to 65535/],
-    ["port 65536", { destinations: [{ ...OUTSIDE, port: 65536 }] }, "destinations[0].port", /from 1 to 65535/],
-    ["port as text", { destinations: [{ ...OUTSIDE, port: "443" }] }, "destinations[0].port", /whole number/],
-    ["port 80", { destinations: [{ ...OUTSIDE, port: 80 }] }, "destinations[0].port", /mesh-side plain-HTTP port/],
-    ["unknown mode", { destinations: [{ ...OUTSIDE, mode: "ISTIO_MUTUAL" }] }, "destinations[0].mode", /not one of SIMPLE, MUTUAL/],
-    ["lower-case mode", { destinations: [{ ...OUTSIDE, mode: "simple" }] }, "destinations[0].mode", /not one of/],
-    ["credential starting with istio", { destinations: [{ ...OUTSIDE, credentialName: "istio-partner" }] }, "destinations[0].credentialName", /starts with "istio" or "prometheus"/],
-    ["credential starting with prometheus", { destinations: [{ ...OUTSIDE, credentialName: "prometheus-x" }] }, "destinations[0].credentialName", /starts with/],
-    ["credential not a Secret name", { destinations: [{ ...OUTSIDE, credentialName: "Client Credential" }] }, "destinations[0].credentialName", /not a DNS name/],
-    ["two destinations, one credential", { destinations: [NGINX, { ...OUTSIDE, credentialName: "client-credential" }] }, "destinations[1].credentialName", /already uses/],
-    ["a MUTUAL credential named like a SIMPLE one's secret", { destinations: [NGINX, { ...OUTSIDE, mode: "MUTUAL", credentialName: "client-credential-cacert" }] }, "destinations[1].credentialName", /claims secret "client-credential-cacert"/],
-    ["caCertPem not PEM", { destinations: [{ ...OUTSIDE, caCertPem: "MIIBuTCCAV+gAwIBAgIU" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
-    ["caCertPem a private key", { destinations: [{ ...OUTSIDE, caCertPem: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
-    ["caCertPem corrupt", { destinations: [{ ...OUTSIDE, caCertPem: OUTSIDE_CA_PEM.replace("MIIBuTCC", "MIIBuTCD") }] }, "destinations[0].caCertPem", /not an X.509 certificate/],
+    ["port 0", { destinations: [{ ...PARTNER, port: 0 }] }, "destinations[0].port", /from 1 to 65535/],
+    ["port 65536", { destinations: [{ ...PARTNER, port: 65536 }] }, "destinations[0].port", /from 1 to 65535/],
+    ["port as text", { destinations: [{ ...PARTNER, port: "443" }] }, "destinations[0].port", /whole number/],
+    ["port 80", { destinations: [{ ...PARTNER, port: 80 }] }, "destinations[0].port", /mesh-side plain-HTTP port/],
+    ["unknown mode", { destinations: [{ ...PARTNER, mode: "ISTIO_MUTUAL" }] }, "destinations[0].mode", /not one of SIMPLE, MUTUAL/],
+    ["lower-case mode", { destinations: [{ ...PARTNER, mode: "simple" }] }, "destinations[0].mode", /not one of/],
+    ["credential starting with istio", { destinations: [{ ...PARTNER, credentialName: "istio-partner" }] }, "destinations[0].credentialName", /starts with "istio" or "prometheus"/],
+    ["credential starting with prometheus", { destinations: [{ ...PARTNER, credentialName: "prometheus-x" }] }, "destinations[0].credentialName", /starts with/],
+    ["credential not a Secret name", { destinations: [{ ...PARTNER, credentialName: "Client Credential" }] }, "destinations[0].credentialName", /not a DNS name/],
+    ["two destinations, one credential", { destinations: [NGINX, { ...PARTNER, credentialName: "client-credential" }] }, "destinations[1].credentialName", /already uses/],
+    ["a MUTUAL credential named like a SIMPLE one's secret", { destinations: [NGINX, { ...PARTNER, mode: "MUTUAL", credentialName: "client-credential-cacert" }] }, "destinations[1].credentialName", /claims secret "client-credential-cacert"/],
+    ["caCertPem not PEM", { destinations: [{ ...PARTNER, caCertPem: "MIIBuTCCAV+gAwIBAgIU" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
+    ["caCertPem a private key", { destinations: [{ ...PARTNER, caCertPem: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
+    ["caCertPem corrupt", { destinations: [{ ...PARTNER, caCertPem: OUTSIDE_CA_PEM.replace("MIIBuTCC", "MIIBuTCD") }] }, "destinations[0].caCertPem", /not an X.509 certificate/],
     ["outside host without caCertPem", { destinations: [{ name: "partner", host: "api.partner.example.org" }] }, "destinations[0].caCertPem", /required for an outside host/],
     ["caCertPem with a server", { destinations: [{ ...NGINX, caCertPem: OUTSIDE_CA_PEM }] }, "destinations[0].caCertPem", /not allowed with server/],
     ["server that does not serve the host", { destinations: [{ ...NGINX, host: "nginx.example.com" }] }, "destinations[0].host", /not the in-cluster name of server mesh-external\/my-nginx/],
@@ -53,7 +51,7 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["weak RSA key", { ca: { rsaBits: 1024 } }, "ca.rsaBits", /not one of 2048, 3072, 4096/],
     ["early renewal beyond validity", { ca: { validityHours: 24, earlyRenewalHours: 24 } }, "ca.earlyRenewalHours", /from 0 to 23/],
     ["empty CA common name", { ca: { commonName: "" } }, "ca.commonName", /must not be empty/],
-    ["misspelt field", { destinations: [{ ...OUTSIDE, credentialNme: "x" }] }, "destinations[0].credentialNme", /unknown field/],
+    ["misspelt field", { destinations: [{ ...PARTNER, credentialNme: "x" }] }, "destinations[0].credentialNme", /unknown field/],
     ["misspelt top-level field", { destination: [NGINX] }, "destination", /unknown field/],
     ["lockdown without namespaces", { lockdown: { namespaces: [] } }, "lockdown.namespaces", /at least one/],
     ["verify namespace clashing with a server's", { verify: true, verifyNamespace: "mesh-external" }, "verifyNamespace", /also destinations\[0\].server.namespace/],
@@ -78,7 +76,7 @@ describe("config validation", () => {
         let refusal: unknown;
         const run = await runProgram(() => {
             try {
-                new EgressTlsOrigination("egress-tls", { destinations: [{ ...OUTSIDE, port: 0 }] });
+                new EgressTlsOrigination("egress-tls", { destinations: [{ ...PARTNER, port: 0 }] });
             } catch (error) {
                 refusal = error;
             }

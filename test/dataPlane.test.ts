@@ -6,12 +6,13 @@ import * as os from "os";
 import * as path from "path";
 import { checkServerIdentity } from "tls";
 import { promisify } from "util";
-import { ResolvedConfig, ResolvedDestination, resolveConfig } from "../components/config";
+import { ResolvedDestination } from "../components/config";
+import { dataPlanePerSuite, TLS_VERSIONS } from "./support/dataPlane";
+import { TYPES } from "./support/fixtures";
 import { ProgramRun, programRun, Registration } from "./support/harness";
-import { layOutServerFiles, nginxPerTest, RunningNginx, serverDeployment, STOCK_INDEX_HTML } from "./support/nginx";
-import { devStackArgs, runComponent } from "./support/scenarios";
-import { GatewayCredential, gatewayCredential, requestPage } from "./support/tlsClient";
-import { SimulatedProviders } from "./support/tlsProvider";
+import { layOutServerFiles, RunningNginx, serverDeployment, STOCK_INDEX_HTML } from "./support/nginx";
+import { devStackArgs } from "./support/scenarios";
+import { GatewayCredential, requestPage } from "./support/tlsClient";
 
 /** A fresh temp dir for files a test hands to openssl or curl, removed when `use` settles. */
 async function withTempDir<T>(use: (dir: string) => Promise<T> | T): Promise<T> {
@@ -32,23 +33,20 @@ function fileModes(dir: string): { [file: string]: string } {
 }
 
 describe("data plane: the dev stack's SIMPLE destination on real nginx", () => {
-    const startNginx = nginxPerTest();
+    const plane = dataPlanePerSuite(devStackArgs);
     let run: ProgramRun;
-    let config: ResolvedConfig;
     let destination: ResolvedDestination & { server: NonNullable<ResolvedDestination["server"]> };
     let credential: GatewayCredential;
 
-    before(async () => {
-        const args = devStackArgs();
-        config = resolveConfig(args);
-        const [only] = config.destinations;
+    before(() => {
+        run = plane.run;
+        const [only] = plane.config.destinations;
         assert.ok(only.server && only.mode === "SIMPLE", "the dev stack is one SIMPLE destination with an in-cluster server");
         destination = { ...only, server: only.server };
-        run = await runComponent(args, new SimulatedProviders().provider);
-        credential = gatewayCredential(run, config.gateway, destination);
+        credential = plane.credential(destination.name);
     });
 
-    const serve = (registrations: ProgramRun = run) => startNginx(registrations, serverDeployment(run, destination.server));
+    const serve = (registrations?: ProgramRun) => plane.serve(destination.name, registrations);
 
     it("lays out each mount from the object it names, with Kubernetes' file modes", () => {
         const { rootfs } = layOutServerFiles(run, serverDeployment(run, destination.server));
@@ -103,7 +101,7 @@ describe("data plane: the dev stack's SIMPLE destination on real nginx", () => {
         const nginx = await serve();
         const declared = [...nginx.files.conf.matchAll(/^\s*ssl_protocols\b.*$/gm)].map((match) => match[0].trim());
         assert.deepStrictEqual(declared, ["ssl_protocols TLSv1.2 TLSv1.3;"]);
-        for (const tlsVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+        for (const tlsVersion of TLS_VERSIONS) {
             const page = await requestPage({ port: nginx.port, host: destination.host, credential, tlsVersion });
             assert.deepStrictEqual([page.status, page.protocol], [200, tlsVersion]);
         }
@@ -131,7 +129,7 @@ describe("data plane: the dev stack's SIMPLE destination on real nginx", () => {
         /** The CA's key: the PrivateKey registration whose public key the CA certificate carries. */
         function caKeyPem(): string {
             const caPublicKey = new X509Certificate(credential.caCrt).publicKey;
-            const key = run.ofType("tls:index/privateKey:PrivateKey").find((k) => createPublicKey(k.outputs.privateKeyPem).equals(caPublicKey));
+            const key = run.ofType(TYPES.privateKey).find((k) => createPublicKey(k.outputs.privateKeyPem).equals(caPublicKey));
             assert.ok(key, "the CA's private key is registered");
             return key.outputs.privateKeyPem;
         }

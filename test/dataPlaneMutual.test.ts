@@ -1,10 +1,8 @@
 import * as assert from "assert";
-import { ResolvedConfig, ResolvedDestination, resolveConfig } from "../components/config";
-import { ProgramRun } from "./support/harness";
-import { nginxPerTest, RunningNginx, serverDeployment, STOCK_INDEX_HTML } from "./support/nginx";
-import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
-import { GatewayCredential, gatewayCredential, Page, requestPage } from "./support/tlsClient";
-import { SimulatedProviders } from "./support/tlsProvider";
+import { dataPlanePerSuite, TLS_VERSIONS } from "./support/dataPlane";
+import { STOCK_INDEX_HTML } from "./support/nginx";
+import { ecdsaCaArgs, everyKindOfDestinationArgs } from "./support/scenarios";
+import { Page, requestPage } from "./support/tlsClient";
 
 /**
  * nginx with `ssl_verify_client on` lets the handshake finish without an acceptable client certificate and then answers
@@ -17,27 +15,12 @@ function assertRefusedByNginx(page: Page, reason: string): void {
 }
 
 describe("data plane: several destinations, each with its own CA (ECDSA keys), on real nginx", () => {
-    const startNginx = nginxPerTest();
-    let run: ProgramRun;
-    let config: ResolvedConfig;
-
-    before(async () => {
-        // The dev stack's SIMPLE server, a MUTUAL server, and a MUTUAL outside host whose client certificate comes from a third CA.
-        const args = everyKindOfDestinationArgs({ ...devStackArgs().ca, algorithm: "ECDSA" });
-        config = resolveConfig(args);
-        run = await runComponent(args, new SimulatedProviders().provider);
-    });
-
-    const destination = (name: string): ResolvedDestination => {
-        const found = config.destinations.find((d) => d.name === name);
-        assert.ok(found, `destination ${name}`);
-        return found;
-    };
-    const credential = (name: string): GatewayCredential => gatewayCredential(run, config.gateway, destination(name));
-    const serve = (name: string): Promise<RunningNginx> => startNginx(run, serverDeployment(run, destination(name).server!));
+    // The dev stack's SIMPLE server, a MUTUAL server, and a MUTUAL outside host whose client certificate comes from a third CA.
+    const plane = dataPlanePerSuite(() => everyKindOfDestinationArgs(ecdsaCaArgs()));
+    const { destination, credential, serve } = plane;
 
     it("has two in-cluster servers, SIMPLE and MUTUAL, with different CAs", () => {
-        const servers = config.destinations.filter((d) => d.server);
+        const servers = plane.config.destinations.filter((d) => d.server);
         assert.deepStrictEqual(servers.map((d) => [d.name, d.mode]), [["nginx", "SIMPLE"], ["billing", "MUTUAL"]]);
         assert.notStrictEqual(credential("nginx").caCrt, credential("billing").caCrt);
     });
@@ -55,7 +38,7 @@ describe("data plane: several destinations, each with its own CA (ECDSA keys), o
         const nginx = await serve("billing");
         const { tlsCrt, tlsKey } = credential("billing");
         assert.ok(tlsCrt && tlsKey, "the MUTUAL credential holds the gateway's client key pair");
-        for (const tlsVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+        for (const tlsVersion of TLS_VERSIONS) {
             const page = await requestPage({ port: nginx.port, host: destination("billing").host, credential: credential("billing"), tlsVersion });
             assert.deepStrictEqual([page.status, page.protocol], [200, tlsVersion]);
         }
@@ -76,7 +59,7 @@ describe("data plane: several destinations, each with its own CA (ECDSA keys), o
         }
     });
 
-    for (const tlsVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+    for (const tlsVersion of TLS_VERSIONS) {
         it(`gives no page to a MUTUAL gateway without a client certificate (${tlsVersion})`, async () => {
             const nginx = await serve("billing");
             const { caCrt } = credential("billing");

@@ -4,11 +4,11 @@ import { DEFAULTS, ResolvedGateway } from "../components/config";
 import { objectNames } from "../components/naming";
 import { renderGatewayValues } from "../components/render/gatewayValues";
 import { cheapProviders } from "./support/cheapProviders";
+import { TYPES } from "./support/fixtures";
 import { ProgramRun, Registration } from "./support/harness";
 import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
 
-const RELEASE = "kubernetes:helm.sh/v3:Release";
-const NAMESPACE = "kubernetes:core/v1:Namespace";
+const { release: RELEASE, namespace: NAMESPACE } = TYPES;
 
 function gateway(overrides: Partial<ResolvedGateway> = {}): ResolvedGateway {
     return { ...DEFAULTS.gateway, deploy: true, namespace: "egress", ...overrides };
@@ -95,7 +95,7 @@ describe("EgressTlsOrigination with gateway.deploy", () => {
     });
 
     it("waits for the Release and Namespace before every credential Secret", () => {
-        const secrets = run.ofType("kubernetes:core/v1:Secret").filter((r) => r.inputs.metadata.namespace === "egress");
+        const secrets = run.ofType(TYPES.secret).filter((r) => r.inputs.metadata.namespace === "egress");
         assert.deepStrictEqual(secrets.map((s) => s.inputs.metadata.name).sort(), config.destinations.map(objectNames.credentialSecret).sort());
         for (const secret of secrets) {
             assert.ok(secret.dependencies.includes(release.urn), secret.name);
@@ -104,8 +104,8 @@ describe("EgressTlsOrigination with gateway.deploy", () => {
     });
 
     it("waits for the Release before every origination DestinationRule and the Gateway object", () => {
-        const originations = config.destinations.map((d) => run.registrations.find((r) => r.inputs.metadata?.name === objectNames.originationDestinationRule(d))!);
-        for (const dependent of [...originations, run.get("kubernetes:networking.istio.io/v1:Gateway", "egress-tls-gateway")]) {
+        const originations = config.destinations.map((d) => run.object("DestinationRule", config.gateway.namespace, objectNames.originationDestinationRule(d)));
+        for (const dependent of [...originations, run.get(TYPES.gateway, "egress-tls-gateway")]) {
             assert.ok(run.waitsFor(dependent).has(release.urn), dependent.name);
         }
     });

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import { EgressTlsOriginationArgs } from "../components";
 import { cheapProviders } from "./support/cheapProviders";
+import { TYPES } from "./support/fixtures";
 import { Registration } from "./support/harness";
 import { devStackArgs, runComponent } from "./support/scenarios";
 
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const CLIENTS = ["default", "shop"];
 
 interface Selector {
@@ -63,7 +63,7 @@ const FORBIDDEN: [string, Target][] = [
 ];
 
 async function lockdownPolicies(args: EgressTlsOriginationArgs): Promise<Registration[]> {
-    return (await runComponent(args, cheapProviders)).ofType(NETWORK_POLICY);
+    return (await runComponent(args, cheapProviders)).ofType(TYPES.networkPolicy);
 }
 
 function assertAllowsOnly(policy: Registration, allowed: [string, Target][]): void {
@@ -73,8 +73,13 @@ function assertAllowsOnly(policy: Registration, allowed: [string, Target][]): vo
 }
 
 describe("egress lockdown", () => {
-    it("puts one NetworkPolicy in each client namespace, selecting every pod, restricting egress only", async () => {
-        const policies = await lockdownPolicies({ ...devStackArgs(), lockdown: { namespaces: CLIENTS } });
+    /** The dev stack's policies with lockdown of CLIENTS, shared by the tests that only read them. */
+    let policies: Registration[];
+    before(async () => {
+        policies = await lockdownPolicies({ ...devStackArgs(), lockdown: { namespaces: CLIENTS } });
+    });
+
+    it("puts one NetworkPolicy in each client namespace, selecting every pod, restricting egress only", () => {
         assert.deepStrictEqual(policies.map((p) => p.inputs.metadata.namespace).sort(), CLIENTS);
         for (const policy of policies) {
             assert.deepStrictEqual(policy.inputs.spec.podSelector, {});
@@ -82,8 +87,7 @@ describe("egress lockdown", () => {
         }
     });
 
-    it("lets client pods reach the gateway, istiod and kube-dns (UDP and TCP 53), and nothing else", async () => {
-        const policies = await lockdownPolicies({ ...devStackArgs(), lockdown: { namespaces: CLIENTS } });
+    it("lets client pods reach the gateway, istiod and kube-dns (UDP and TCP 53), and nothing else", () => {
         for (const policy of policies) {
             assertAllowsOnly(policy, [
                 ["the gateway", gatewayPod("istio-system")], ["istiod", istiod("istio-system")],

@@ -1,10 +1,11 @@
 import * as assert from "assert";
 import { EgressTlsOrigination } from "../components";
 import { cheapProviders } from "./support/cheapProviders";
+import { TYPES } from "./support/fixtures";
 import { ProgramRun, Registration, runProgram } from "./support/harness";
 import { COMPONENT, everythingArgs, runComponent } from "./support/scenarios";
+import { istioCredentialSecretName } from "./support/tlsClient";
 
-const COMPONENT_TYPE = "egress-tls:index:EgressTlsOrigination";
 const VIRTUAL_SERVICE = "VirtualService";
 const DESTINATION_RULE = "DestinationRule";
 
@@ -14,17 +15,6 @@ function assertWaitsFor(dependent: Registration, dependency: Registration): void
 
 function assertWaitsForEventually(run: ProgramRun, dependent: Registration, dependency: Registration): void {
     assert.ok(run.waitsFor(dependent).has(dependency.urn), `${dependent.name} does not wait for ${dependency.name}, directly or through others`);
-}
-
-function componentUrn(run: ProgramRun, name: string): string {
-    const components = run.registrations.filter((r) => r.type === COMPONENT_TYPE && r.name === name);
-    assert.strictEqual(components.length, 1);
-    return components[0].urn;
-}
-
-/** The Secret Istio's SDS reads for an origination DestinationRule's credentialName, by its TLS mode. */
-function credentialSecretName(tls: { mode: string; credentialName: string }): string {
-    return tls.mode === "MUTUAL" ? tls.credentialName : `${tls.credentialName}-cacert`;
 }
 
 describe("ordering and cleanup", () => {
@@ -67,7 +57,7 @@ describe("ordering and cleanup", () => {
         assert.strictEqual(originations.length, args.destinations.length);
         for (const origination of originations) {
             for (const { tls } of origination.inputs.spec.trafficPolicy.portLevelSettings) {
-                assertWaitsFor(origination, run.object("Secret", gatewayNamespace, credentialSecretName(tls)));
+                assertWaitsFor(origination, run.object("Secret", gatewayNamespace, istioCredentialSecretName(tls.mode, tls.credentialName)));
             }
         }
     });
@@ -106,7 +96,7 @@ describe("ordering and cleanup", () => {
     });
 
     it("every child is parented to the component and named after it", () => {
-        const urn = componentUrn(run, COMPONENT);
+        const urn = run.get(TYPES.component, COMPONENT).urn;
         const children = run.registrations.filter((r) => r.urn !== urn);
         assert.ok(children.length > 20);
         for (const child of children) {
@@ -122,7 +112,7 @@ describe("ordering and cleanup", () => {
         assert.strictEqual(new Set(urns).size, urns.length, "URNs are unique");
         assert.strictEqual(twice.registrations.length, 2 * run.registrations.length);
         for (const name of names) {
-            const urn = componentUrn(twice, name);
+            const urn = twice.get(TYPES.component, name).urn;
             const children = twice.registrations.filter((r) => r.parent === urn);
             assert.strictEqual(children.length, run.registrations.length - 1);
             children.forEach((child) => assert.ok(child.name.startsWith(`${name}-`), `${child.name} under ${name}`));

@@ -5,7 +5,8 @@ import * as path from "path";
 import { EgressTlsOriginationArgs } from "../components";
 import { cheapProviders } from "./support/cheapProviders";
 import { buildPackage, run } from "./support/commands";
-import { REPO_ROOT } from "./support/devStack";
+import { REPO_ROOT } from "./support/repoPaths";
+import { TYPES } from "./support/fixtures";
 import { ProgramRun, unwrapSecrets } from "./support/harness";
 import { stackStartup } from "./support/pulumiProject";
 import { COMPONENT, devStackArgs, runComponent } from "./support/scenarios";
@@ -158,8 +159,7 @@ describe("the npm package (npm run build, npm pack) in a TypeScript Pulumi proje
     });
 
     it("resolves the same outputs as the source component", () => {
-        const component = source.registrations.find((r) => r.type === "egress-tls:index:EgressTlsOrigination");
-        const expected = unwrapSecrets(source.componentOutputs.get(component!.urn));
+        const expected = unwrapSecrets(source.componentOutputs.get(source.get(TYPES.component, COMPONENT).urn));
         assert.deepStrictEqual(consumer.outputs, Object.fromEntries(CONSUMER_OUTPUTS.map((name) => [name, expected[name]])));
         assert.deepStrictEqual(consumer.outputs.credentialSecrets, { nginx: "istio-system/client-credential-cacert" });
     });

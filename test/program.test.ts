@@ -2,12 +2,13 @@ import * as assert from "assert";
 import { ConfigError } from "../components";
 import { cheapProviders } from "./support/cheapProviders";
 import { stackConfig } from "./support/devStack";
+import { NGINX, TYPES } from "./support/fixtures";
 import { ProgramRun, ProviderFn, unwrapSecrets } from "./support/harness";
 import { runStackProgram, stackUrn } from "./support/stackProgram";
 import { SimulatedProviders } from "./support/tlsProvider";
 
-const HOST = "my-nginx.mesh-external.svc.cluster.local";
-const CA_CERT_TYPE = "tls:index/selfSignedCert:SelfSignedCert";
+const HOST = NGINX.host;
+const CA_CERT_TYPE = TYPES.selfSignedCert;
 
 interface StackRun {
     run: ProgramRun;

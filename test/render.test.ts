@@ -8,7 +8,7 @@ import { renderNginxConf } from "../components/render/nginxConf";
 import { renderServerService } from "../components/render/tlsServer";
 import { multiDestinationArgs, NGINX } from "./support/fixtures";
 
-const HOST = "my-nginx.mesh-external.svc.cluster.local";
+const HOST = NGINX.host;
 const walkthrough = resolveConfig({ destinations: [NGINX] });
 const [nginx] = walkthrough.destinations;
 const multi = resolveConfig(multiDestinationArgs());

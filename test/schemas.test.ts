@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { EgressTlsOriginationArgs } from "../components";
 import { ISTIO_API_VERSIONS } from "../components/config";
 import { cheapProviders } from "./support/cheapProviders";
-import { Registration } from "./support/harness";
+import { ProgramRun, Registration } from "./support/harness";
 import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
 
 /** The fields of a Kubernetes object that the component sets; anything else in a registration would escape validation. */
@@ -36,8 +36,14 @@ async function validateUpstream(object: { [field: string]: any }): Promise<void>
     new Model(Object.fromEntries(OBJECT_FIELDS.filter((f) => object[f] !== undefined).map((f) => [f, object[f]]))).validate();
 }
 
-function kubernetesObjects(registrations: Registration[]): Registration[] {
-    return registrations.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind !== undefined);
+/** The kind of each Kubernetes object the run declares, from its `Kind namespace/name` listing. */
+function declaredKinds(run: ProgramRun): Set<string> {
+    return new Set(run.kubernetesObjects().map((object) => object.split(" ")[0]));
+}
+
+/** Every Kubernetes object the run declares, kind by kind. */
+function kubernetesObjects(run: ProgramRun): Registration[] {
+    return [...declaredKinds(run)].flatMap((kind) => run.objectsOfKind(kind));
 }
 
 function describeObject(r: Registration): string {
@@ -63,27 +69,23 @@ const SCENARIOS: { [scenario: string]: () => EgressTlsOriginationArgs } = {
     }),
 };
 
-/** Each scenario's declared objects for one Istio API version, run once and shared by the tests. */
-const declared = new Map<string, Promise<Registration[]>>();
-function declaredObjects(scenario: string, istioApiVersion: string): Promise<Registration[]> {
+/** Each scenario's run for one Istio API version, run once and shared by the tests. */
+const runs = new Map<string, Promise<ProgramRun>>();
+function scenarioRun(scenario: string, istioApiVersion: string): Promise<ProgramRun> {
     const key = `${scenario} ${istioApiVersion}`;
-    if (!declared.has(key)) {
-        declared.set(key, runComponent({ ...SCENARIOS[scenario](), istioApiVersion }, cheapProviders).then((run) => kubernetesObjects(run.registrations)));
-    }
-    return declared.get(key)!;
+    if (!runs.has(key)) runs.set(key, runComponent({ ...SCENARIOS[scenario](), istioApiVersion }, cheapProviders));
+    return runs.get(key)!;
 }
 
-async function findDeclared(kind: string, name: string, istioApiVersion = "networking.istio.io/v1"): Promise<Registration> {
-    const found = (await declaredObjects(DEV_STACK, istioApiVersion)).find((r) => r.inputs.kind === kind && r.inputs.metadata.name === name);
-    assert.ok(found, `the dev stack declares no ${kind} ${name}`);
-    return found;
+async function findDeclared(kind: string, namespace: string, name: string, istioApiVersion = "networking.istio.io/v1"): Promise<Registration> {
+    return (await scenarioRun(DEV_STACK, istioApiVersion)).object(kind, namespace, name);
 }
 
 describe("every declared Kubernetes object against the upstream schemas", () => {
     for (const scenario of Object.keys(SCENARIOS)) {
         for (const istioApiVersion of ISTIO_API_VERSIONS) {
             it(`${scenario}, ${istioApiVersion}`, async () => {
-                const objects = await declaredObjects(scenario, istioApiVersion);
+                const objects = kubernetesObjects(await scenarioRun(scenario, istioApiVersion));
                 assert.ok(objects.some((r) => r.inputs.apiVersion === istioApiVersion), `no object of ${istioApiVersion}`);
                 const refused: string[] = [];
                 for (const object of objects) {
@@ -100,7 +102,7 @@ describe("every declared Kubernetes object against the upstream schemas", () => 
         const kinds = new Set<string>();
         for (const scenario of Object.keys(SCENARIOS)) {
             for (const istioApiVersion of ISTIO_API_VERSIONS) {
-                for (const object of await declaredObjects(scenario, istioApiVersion)) kinds.add(object.inputs.kind);
+                for (const kind of declaredKinds(await scenarioRun(scenario, istioApiVersion))) kinds.add(kind);
             }
         }
         assert.deepStrictEqual([...kinds].sort(), EMITTED_KINDS);
@@ -109,14 +111,14 @@ describe("every declared Kubernetes object against the upstream schemas", () => 
     describe("the same check refuses a broken copy", () => {
         for (const istioApiVersion of ISTIO_API_VERSIONS) {
             it(`${istioApiVersion}: TLS mode "SIMPLEX" in the origination DestinationRule`, async () => {
-                const rule = await findDeclared("DestinationRule", "originate-tls-for-nginx", istioApiVersion);
+                const rule = await findDeclared("DestinationRule", "istio-system", "originate-tls-for-nginx", istioApiVersion);
                 await validateUpstream(rule.inputs);
                 const broken = brokenCopy(rule, (o) => { o.spec.trafficPolicy.portLevelSettings[0].tls.mode = "SIMPLEX"; });
                 await assert.rejects(validateUpstream(broken), /tls\/mode must be equal to one of the allowed values/);
             });
 
             it(`${istioApiVersion}: a Gateway port number given as a string`, async () => {
-                const gateway = await findDeclared("Gateway", "istio-egressgateway", istioApiVersion);
+                const gateway = await findDeclared("Gateway", "default", "istio-egressgateway", istioApiVersion);
                 await validateUpstream(gateway.inputs);
                 const broken = brokenCopy(gateway, (o) => { o.spec.servers[0].port.number = "443"; });
                 await assert.rejects(validateUpstream(broken), /port\/number must be integer/);
@@ -124,17 +126,17 @@ describe("every declared Kubernetes object against the upstream schemas", () => 
         }
 
         it("a Service port given as a string", async () => {
-            const broken = brokenCopy(await findDeclared("Service", "my-nginx"), (o) => { o.spec.ports[0].port = "443"; });
+            const broken = brokenCopy(await findDeclared("Service", "mesh-external", "my-nginx"), (o) => { o.spec.ports[0].port = "443"; });
             await assert.rejects(validateUpstream(broken), /ports\/0\/port must be integer/);
         });
 
         it("a Deployment container without a name", async () => {
-            const broken = brokenCopy(await findDeclared("Deployment", "my-nginx"), (o) => { delete o.spec.template.spec.containers[0].name; });
+            const broken = brokenCopy(await findDeclared("Deployment", "mesh-external", "my-nginx"), (o) => { delete o.spec.template.spec.containers[0].name; });
             await assert.rejects(validateUpstream(broken), /containers\/0 must have required property name/);
         });
 
         it("a Secret whose stringData holds a number", async () => {
-            const broken = brokenCopy(await findDeclared("Secret", "client-credential-cacert"), (o) => { o.stringData["ca.crt"] = 42; });
+            const broken = brokenCopy(await findDeclared("Secret", "istio-system", "client-credential-cacert"), (o) => { o.stringData["ca.crt"] = 42; });
             await assert.rejects(validateUpstream(broken), /stringData\/ca\.crt must be string/);
         });
     });

@@ -1,5 +1,7 @@
 import * as assert from "assert";
+import { childName } from "../components/naming";
 import { cheapProviders } from "./support/cheapProviders";
+import { TYPES } from "./support/fixtures";
 import { ProgramRun, Registration } from "./support/harness";
 import { nginxWritablePaths } from "./support/nginxWritablePaths";
 import { Container, PodTemplate, restrictedViolations } from "./support/podSecurity";
@@ -8,11 +10,7 @@ import { anyPrivateKeys, privateKeyLeaks } from "./support/secretScan";
 import { runStackProgram, stackConfigOf, stackUrn } from "./support/stackProgram";
 import { SimulatedProviders } from "./support/tlsProvider";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const SERVICE = "kubernetes:core/v1:Service";
-const NAMESPACE = "kubernetes:core/v1:Namespace";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
-const SECRET = "kubernetes:core/v1:Secret";
+const { deployment: DEPLOYMENT, service: SERVICE, configMap: CONFIG_MAP, secret: SECRET } = TYPES;
 
 /** The in-cluster servers of `everyKindOfDestinationArgs`: destination name, namespace, destination port. */
 const SERVERS = [
@@ -34,15 +32,22 @@ function isUnder(path: string, directory: string): boolean {
     return path === directory || path.startsWith(directory.endsWith("/") ? directory : `${directory}/`);
 }
 
+/** One run of every kind of destination, made on first use and shared by the suites below, which only read it. */
+let everyKindOfDestinationRun: Promise<ProgramRun> | undefined;
+function everyKindOfDestination(): Promise<ProgramRun> {
+    everyKindOfDestinationRun ??= runComponent(everyKindOfDestinationArgs(), cheapProviders);
+    return everyKindOfDestinationRun;
+}
+
 describe("hardened TLS server", () => {
     let run: ProgramRun;
     before(async () => {
-        run = await runComponent(everyKindOfDestinationArgs(), cheapProviders);
+        run = await everyKindOfDestination();
     });
 
     for (const server of SERVERS) {
         describe(`${server.destination} (port ${server.port})`, () => {
-            const deployment = () => run.get(DEPLOYMENT, `${COMPONENT}-${server.destination}-deployment`);
+            const deployment = () => run.get(DEPLOYMENT, childName(COMPONENT, server.destination, "deployment"));
             const template = (): PodTemplate & { spec: any } => deployment().inputs.spec.template;
             const container = (): Container & { [field: string]: any } => {
                 const containers = template().spec.containers;
@@ -64,7 +69,7 @@ describe("hardened TLS server", () => {
             it("listens on unprivileged 8443 while the Service keeps the destination port", () => {
                 const ports = container().ports as { containerPort: number; name?: string }[];
                 assert.deepStrictEqual(ports.map((p) => p.containerPort), [CONTAINER_PORT]);
-                const service = run.get(SERVICE, `${COMPONENT}-${server.destination}-service`).inputs.spec;
+                const service = run.get(SERVICE, childName(COMPONENT, server.destination, "service")).inputs.spec;
                 assert.strictEqual(service.ports.length, 1);
                 assert.strictEqual(service.ports[0].port, server.port);
                 const target = service.ports[0].targetPort;
@@ -79,7 +84,7 @@ describe("hardened TLS server", () => {
                 const writableMounts = (container().volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[])
                     .filter((mount) => volumes.get(mount.name)?.emptyDir !== undefined && mount.readOnly !== true)
                     .map((mount) => mount.mountPath);
-                const conf: string = run.get(CONFIG_MAP, `${COMPONENT}-${server.destination}-configmap`).inputs.data["nginx.conf"];
+                const conf: string = run.get(CONFIG_MAP, childName(COMPONENT, server.destination, "configmap")).inputs.data["nginx.conf"];
                 const writes = nginxWritablePaths(conf);
                 assert.ok(writes.some((path) => path.endsWith(".pid")), "the pid file is among the written paths");
                 for (const path of writes) {
@@ -113,8 +118,7 @@ describe("hardened TLS server", () => {
             });
 
             it("lives in a namespace outside the mesh that enforces the restricted Pod Security Standard", () => {
-                const namespace = run.ofType(NAMESPACE).find((ns) => ns.inputs.metadata.name === server.namespace);
-                assert.ok(namespace, `no Namespace ${server.namespace}`);
+                const namespace = run.object("Namespace", undefined, server.namespace);
                 assert.strictEqual(deployment().inputs.metadata.namespace, server.namespace);
                 assert.strictEqual(namespace.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
                 assert.strictEqual(namespace.inputs.metadata.labels["istio-injection"], "disabled");
@@ -140,8 +144,8 @@ describe("nginx's writable paths", () => {
 describe("restricted Pod Security checker", () => {
     let admitted: PodTemplate;
     before(async () => {
-        const run = await runComponent(everyKindOfDestinationArgs(), cheapProviders);
-        admitted = run.get(DEPLOYMENT, `${COMPONENT}-nginx-deployment`).inputs.spec.template;
+        const run = await everyKindOfDestination();
+        admitted = run.get(DEPLOYMENT, childName(COMPONENT, "nginx", "deployment")).inputs.spec.template;
     });
 
     const copy = (): any => structuredClone(admitted);
@@ -215,11 +219,11 @@ describe("secrets stay secret", () => {
     });
 
     describe("the scan catches", () => {
-        const serverCerts = () => run.get(SECRET, `${COMPONENT}-nginx-server-certs`);
+        const serverCerts = () => run.get(SECRET, childName(COMPONENT, "nginx", "server-certs"));
         const plainKey = () => serverCerts().inputs.stringData["tls.key"] as string;
         /** `value` under the SDK's secret marker, copied from a real secret input. */
         const marked = (value: unknown) => ({ ...serverCerts().rawInputs.stringData, value });
-        const leak = (rawInputs: object, type = SECRET): Registration => ({ ...serverCerts(), type, name: "leak", rawInputs });
+        const leak = (rawInputs: object, type: string = SECRET): Registration => ({ ...serverCerts(), type, name: "leak", rawInputs });
         const caught = (registrations: Registration[], componentOutputs = new Map<string, any>()) =>
             privateKeyLeaks({ registrations, componentOutputs });
 

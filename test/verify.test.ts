@@ -6,17 +6,17 @@ import { AddressInfo } from "net";
 import { tmpdir } from "os";
 import * as path from "path";
 import { EgressTlsOriginationArgs, resolveConfig } from "../components";
-import { objectNames } from "../components/naming";
+import { childName, objectNames } from "../components/naming";
 import {
     renderVerifyJobSpec, renderVerifyScript, SERVER_PAGE_MARKER, VERIFY_DEADLINE_SECONDS, VerifyCheck, verifyChecks, VerifyTiming,
 } from "../components/render/verifyJob";
 import { cheapProviders } from "./support/cheapProviders";
+import { NGINX, TYPES } from "./support/fixtures";
 import { ProgramRun, Registration } from "./support/harness";
 import { PodTemplate, restrictedViolations } from "./support/podSecurity";
-import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+import { COMPONENT, devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
 
-const JOB = "kubernetes:batch/v1:Job";
-const NAMESPACE = "kubernetes:core/v1:Namespace";
+const { job: JOB, namespace: NAMESPACE } = TYPES;
 const NGINX_PAGE = `<!DOCTYPE html><html><head><title>${SERVER_PAGE_MARKER}</title></head><body></body></html>`;
 /** Fast enough for a test; the script's logic is the same as with the Job's timing. */
 const QUICK: VerifyTiming = { sidecarPolls: 2, attempts: 3, delaySeconds: 0, requestTimeoutSeconds: 5 };
@@ -80,7 +80,7 @@ async function runScript(checks: VerifyCheck[], pages: { [host: string]: Reply[]
     }
 }
 
-const NGINX_HOST = "my-nginx.mesh-external.svc.cluster.local";
+const NGINX_HOST = NGINX.host;
 const PARTNER_HOST = "api.partner.example.org";
 const CHECKS: VerifyCheck[] = [{ host: NGINX_HOST, marker: SERVER_PAGE_MARKER }, { host: PARTNER_HOST, marker: "" }];
 const READY = "GET 127.0.0.1:15021/healthz/ready";
@@ -202,15 +202,9 @@ describe("EgressTlsOrigination with verify", () => {
     let run: ProgramRun;
     let job: Registration;
 
-    const urnOf = (kind: string, name: string) => {
-        const found = run.registrations.filter((r) => r.inputs.kind === kind && r.inputs.metadata?.name === name);
-        assert.strictEqual(found.length, 1, `${kind} ${name}`);
-        return found[0].urn;
-    };
-
     before(async () => {
         run = await runComponent(args, cheapProviders);
-        job = run.get(JOB, "egress-tls-verify");
+        job = run.get(JOB, childName(COMPONENT, "verify"));
     });
 
     it("creates the sidecar-injected verify namespace and runs the Job in it", () => {
@@ -223,9 +217,11 @@ describe("EgressTlsOrigination with verify", () => {
 
     it("runs after every VirtualService, origination DestinationRule and server Deployment", () => {
         for (const destination of config.destinations) {
-            assert.ok(job.dependencies.includes(urnOf("VirtualService", objectNames.virtualService(destination))), destination.name);
-            assert.ok(job.dependencies.includes(urnOf("DestinationRule", objectNames.originationDestinationRule(destination))), destination.name);
-            if (destination.server) assert.ok(job.dependencies.includes(urnOf("Deployment", destination.server.name)), destination.name);
+            const virtualService = run.object("VirtualService", config.routingNamespace, objectNames.virtualService(destination));
+            const origination = run.object("DestinationRule", config.gateway.namespace, objectNames.originationDestinationRule(destination));
+            assert.ok(job.dependencies.includes(virtualService.urn), destination.name);
+            assert.ok(job.dependencies.includes(origination.urn), destination.name);
+            if (destination.server) assert.ok(job.dependencies.includes(run.object("Deployment", destination.server.namespace, destination.server.name).urn), destination.name);
         }
     });
 
@@ -242,7 +238,7 @@ describe("EgressTlsOrigination with verify", () => {
     it("is replaced on every run, the old Job deleted first since the name is fixed", async () => {
         assert.strictEqual(job.deleteBeforeReplace, true);
         assert.strictEqual(typeof job.replacementTrigger, "string");
-        const next = (await runComponent(args, cheapProviders)).get(JOB, "egress-tls-verify");
+        const next = (await runComponent(args, cheapProviders)).get(JOB, childName(COMPONENT, "verify"));
         assert.notStrictEqual(next.replacementTrigger, job.replacementTrigger);
         assert.deepStrictEqual(next.inputs, job.inputs);
     });

@@ -18,7 +18,8 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 
 export type Fields = { [key: string]: unknown };
 
-function isObject(value: unknown): value is Fields {
+/** A plain object: not null, not a list. */
+export function isObject(value: unknown): value is Fields {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -94,9 +95,11 @@ export function list(value: unknown, field: string): unknown[] {
     return value;
 }
 
-export function rejectDuplicates(values: string[], field: (index: number) => string, what: string): void {
+/** `undefined` stands for an entry that has no such value, so the others keep their index in the field names. */
+export function rejectDuplicates(values: (string | undefined)[], field: (index: number) => string, what: string): void {
     const seen = new Map<string, number>();
     values.forEach((value, index) => {
+        if (value === undefined) return;
         const first = seen.get(value);
         if (first !== undefined) throw new ConfigError(field(index), `${what} "${value}" is already used by ${field(first)}`);
         seen.set(value, index);

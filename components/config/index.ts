@@ -1,6 +1,7 @@
 import { CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer } from "../args";
+import { objectNames } from "../naming";
 import {
-    caCertificates, ConfigError, dnsLabel, dnsName, integer, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
+    caCertificates, ConfigError, dnsLabel, dnsName, integer, isObject, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
     optionalString, rejectDuplicates, requireObject, serviceName,
 } from "./fieldCheckers";
 import {
@@ -20,7 +21,8 @@ function credentialName(value: unknown, field: string, destinationName: string):
     if (/^(istio|prometheus)/.test(name)) {
         throw new ConfigError(field, `"${name}" starts with "istio" or "prometheus"; Istio ignores such secrets for credentialName`);
     }
-    if (name.length > 253 - "-cacert".length) throw new ConfigError(field, `"${name}" leaves no room for the "-cacert" suffix`);
+    const caOnlySecret = objectNames.caOnlyCredentialSecret(name);
+    if (caOnlySecret.length > 253) throw new ConfigError(field, `"${name}" leaves no room for the "${caOnlySecret.slice(name.length)}" suffix`);
     return name;
 }
 
@@ -66,13 +68,13 @@ function resolveDestination(value: unknown, field: string): ResolvedDestination 
 
 /** Hosts that differ only in cluster domain could name one server twice; each server belongs to one destination. */
 function rejectDuplicateServers(destinations: ResolvedDestination[]): void {
-    const servers = destinations.map((d) => (d.server ? `${d.server.namespace}/${d.server.name}` : `outside:${d.name}`));
+    const servers = destinations.map((d) => (d.server ? `${d.server.namespace}/${d.server.name}` : undefined));
     rejectDuplicates(servers, (i) => `destinations[${i}].server.name`, "server");
 }
 
 /** The Secret names a destination's credential occupies in the gateway namespace, claimed or read by Istio. */
 function credentialSecretNames(destination: ResolvedDestination): string[] {
-    return [destination.credentialName, `${destination.credentialName}-cacert`];
+    return [destination.credentialName, objectNames.caOnlyCredentialSecret(destination.credentialName)];
 }
 
 function rejectCredentialCollisions(destinations: ResolvedDestination[]): void {
@@ -107,6 +109,16 @@ function resolveGateway(value: unknown): ResolvedGateway {
         deploy,
         chartVersion: nonEmptyString(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion),
     };
+}
+
+/**
+ * The stack's `renderYamlTo` and `gateway.deploy` together are refused: the Kubernetes provider renders objects, not
+ * Helm releases, so the gateway would be installed, or fail, not rendered. `gateway` is the unchecked stack value.
+ */
+export function rejectRenderedGatewayDeploy(renderYamlTo: string | undefined, gateway: unknown): void {
+    if (renderYamlTo !== undefined && isObject(gateway) && gateway.deploy === true) {
+        throw new ConfigError("renderYamlTo", "cannot be used with gateway.deploy: a Helm release cannot be rendered to YAML; install the gateway with istioctl or Helm, or unset one of them");
+    }
 }
 
 function resolveCa(value: unknown): ResolvedCa {

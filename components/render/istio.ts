@@ -12,7 +12,7 @@ export type VirtualServiceSpec = NonNullable<IVirtualService["spec"]>;
 export type ServiceEntrySpec = NonNullable<IServiceEntry["spec"]>;
 
 /** The mesh-side port workloads call in plain HTTP; the sidecar sends it to the gateway instead. */
-export const MESH_HTTP_PORT = 80;
+const MESH_HTTP_PORT = 80;
 /** The gateway's listener for mesh traffic, secured with Istio mutual TLS. */
 export const GATEWAY_PORT = 443;
 

@@ -6,7 +6,7 @@ import { restrictedContainerSecurity } from "./containerSecurity";
 import { CA_CERT_KEY, SERVER_CONTAINER_PORT, SERVER_PATHS } from "./nginxConf";
 
 /** UID and GID of the unprivileged nginx image. */
-export const SERVER_USER = 101;
+const SERVER_USER = 101;
 /** Pod template annotation that changes with the server's certificates and nginx.conf, so the Deployment rolls. */
 export const CHECKSUM_ANNOTATION = "egress-tls.dev/config-checksum";
 

@@ -3,16 +3,16 @@ import { ResolvedDestination } from "../config";
 import { restrictedContainerSecurity } from "./containerSecurity";
 
 /** curl and a POSIX shell, pinned. The image's user is `curl_user`, UID 100. */
-export const VERIFY_IMAGE = "curlimages/curl:8.16.0";
+const VERIFY_IMAGE = "curlimages/curl:8.16.0";
 /**
  * A numeric non-root UID, which `runAsNonRoot` needs to be checkable (the image names its user). Never 1337: the
  * sidecar lets that UID's traffic bypass it, and the check would prove nothing.
  */
-export const VERIFY_USER = 100;
+const VERIFY_USER = 100;
 /** Text of the default page every in-cluster nginx server serves, as the walkthrough's check shows it. */
 export const SERVER_PAGE_MARKER = "Welcome to nginx!";
 /** istio-proxy's (pilot-agent's) readiness and shutdown endpoints, on the pod's loopback. */
-export const SIDECAR_ENDPOINTS = {
+const SIDECAR_ENDPOINTS = {
     ready: "http://127.0.0.1:15021/healthz/ready",
     quit: "http://127.0.0.1:15020/quitquitquit",
 };
@@ -38,7 +38,7 @@ export interface VerifyTiming {
     requestTimeoutSeconds: number;
 }
 
-export const VERIFY_TIMING: VerifyTiming = { sidecarPolls: 60, attempts: 20, delaySeconds: 3, requestTimeoutSeconds: 10 };
+const VERIFY_TIMING: VerifyTiming = { sidecarPolls: 60, attempts: 20, delaySeconds: 3, requestTimeoutSeconds: 10 };
 
 /** An in-cluster server must serve its nginx page; an outside host any 2xx page. */
 export function verifyChecks(destinations: ResolvedDestination[]): VerifyCheck[] {

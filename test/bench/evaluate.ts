@@ -7,7 +7,7 @@ import { Destination, EgressTlsOrigination, EgressTlsOriginationArgs } from "../
 import { cheapProviders } from "../support/cheapProviders";
 import { OUTSIDE_CA_PEM } from "../support/fixtures";
 import { Registration, runProgram } from "../support/harness";
-import { devStackArgs } from "../support/scenarios";
+import { COMPONENT, devStackArgs, runComponent } from "../support/scenarios";
 import { DESTINATION_KINDS, DestinationKind, Measurement, PROGRAM_KINDS, ProgramKind } from "./measurement";
 
 // One benchmark measurement, run by main.ts in a fresh process: `evaluate.ts <program> <destination kind> <count>`
@@ -53,10 +53,11 @@ export function destinations(kind: DestinationKind, count: number): EgressTlsOri
 }
 
 async function program(kind: ProgramKind, destinationKind: DestinationKind, count: number): Promise<() => unknown> {
-    const component = () => new EgressTlsOrigination("egress-tls", destinations(destinationKind, count));
-    if (kind === "component") return component;
+    // The args are made once, outside the timed evaluations, as the direct and bare programs make their inputs.
+    const args = destinations(destinationKind, count);
+    if (kind === "component") return () => new EgressTlsOrigination(COMPONENT, args);
     if (kind === "direct") {
-        const registrations: Registration[] = (await runProgram(component, cheapProviders)).registrations;
+        const registrations: Registration[] = (await runComponent(args, cheapProviders)).registrations;
         return () => registrations.forEach((r) => resourceClass(r.type)(r.name, r.inputs));
     }
     return () => {

@@ -1,8 +1,9 @@
-import { spawnSync } from "child_process";
 import * as path from "path";
-import { REPO_ROOT, stackConfig } from "../support/devStack";
+import { run } from "../support/commands";
+import { stackConfig } from "../support/devStack";
+import { REPO_ROOT } from "../support/repoPaths";
 import { stackStartup } from "../support/pulumiProject";
-import { BARE_CONFIG_MAP, DESTINATION_KINDS, DestinationKind, Measurement, PROGRAM_KINDS, ProgramKind } from "./measurement";
+import { BARE_CONFIG_MAP, DESTINATION_KINDS, DestinationKind, Measurement, median, PROGRAM_KINDS, ProgramKind } from "./measurement";
 
 /**
  * `npm run bench`: the cost of evaluating the component under the SDK's mocks, next to the same resources made without
@@ -18,24 +19,12 @@ const MAX_START_UP_RATIO = 0.5;
 const TRANSPILE_ONLY = ["--require", "ts-node/register/transpile-only"];
 const TYPE_CHECKING = ["--require", "ts-node/register"];
 
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** Runs `node <nodeArgs> <script> <args>` in the repository, returning its last stdout line and its wall time. */
 function runNode(nodeArgs: string[], script: string, args: string[], env: NodeJS.ProcessEnv = {}): { output: string; wallMs: number } {
     const start = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, [...nodeArgs, path.join(__dirname, script), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...withoutTsNodeSettings(process.env), ...env },
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-    });
+    const stdout = run(process.execPath, [...nodeArgs, path.join(__dirname, script), ...args], REPO_ROOT, { ...withoutTsNodeSettings(process.env), ...env });
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    if (child.status !== 0) throw new Error(`${script} ${args.join(" ")} failed (${child.status}):\n${child.stderr}`);
-    return { output: child.stdout.trim().split("\n").pop() ?? "", wallMs };
+    return { output: stdout.trim().split("\n").pop() ?? "", wallMs };
 }
 
 /** TS_NODE_* variables would change what the loaders do (TS_NODE_TRANSPILE_ONLY would turn type-checking off). */
@@ -128,8 +117,12 @@ function printEvaluationTargets(rows: Row[]): void {
 
 /** How a figure of the rows at N=100 compares with N=10. */
 function growth(rows: Row[], figure: (row: Row) => number): number {
-    const [, ten, hundred] = rows;
-    return figure(hundred) / figure(ten);
+    const at = (destinations: number): Row => {
+        const row = rows.find((r) => r.destinations === destinations);
+        if (!row) throw new Error(`no row for N=${destinations}; DESTINATION_COUNTS must hold 10 and 100`);
+        return row;
+    };
+    return figure(at(100)) / figure(at(10));
 }
 
 function printDiagnostics(rows: Row[]): void {

@@ -27,3 +27,10 @@ export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 /** resourceTypes.ts's key for the bare program's ConfigMap, next to resource type tokens. */
 export const BARE_CONFIG_MAP = "bare ConfigMap";
+
+/** The middle value; the mean of the two middle values for an even count. */
+export function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -1,8 +1,8 @@
-import { EgressTlsOrigination } from "../../components";
 import { cheapProviders } from "../support/cheapProviders";
 import { runProgram } from "../support/harness";
+import { runComponent } from "../support/scenarios";
 import { bareConfigMap, destinations, resourceClass } from "./evaluate";
-import { BARE_CONFIG_MAP } from "./measurement";
+import { BARE_CONFIG_MAP, median } from "./measurement";
 
 /**
  * Benchmark child, run by main.ts: the cost of each resource type the in-cluster component registers, alone. For each
@@ -14,7 +14,7 @@ const COPIES = 100;
 const ROUNDS = 5;
 
 async function programsByType(): Promise<Map<string, () => unknown>> {
-    const { registrations } = await runProgram(() => new EgressTlsOrigination("egress-tls", destinations("in-cluster", 1)), cheapProviders);
+    const { registrations } = await runComponent(destinations("in-cluster", 1), cheapProviders);
     const programs = new Map<string, () => unknown>([[BARE_CONFIG_MAP, () => { for (let i = 0; i < COPIES; i++) bareConfigMap(i); }]]);
     for (const { type, name, inputs, custom } of registrations) {
         if (!custom || programs.has(type)) continue;
@@ -37,7 +37,6 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
         for (const [type, program] of programs) samples.get(type)!.push(await msPerResource(program));
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     console.log(JSON.stringify(Object.fromEntries([...samples].map(([type, values]) => [type, median(values)]))));
 }
 

@@ -4,8 +4,8 @@ import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync,
 import { tmpdir } from "os";
 import * as path from "path";
 import { resolveConfig } from "../../components/config";
-import { readStackConfig } from "../../components/stackConfig";
-import { REPO_ROOT, stackConfig } from "../support/devStack";
+import { REPO_ROOT } from "../support/repoPaths";
+import { devStackArgs } from "../support/scenarios";
 
 const SCRIPT = path.join(__dirname, "run.sh");
 
@@ -108,7 +108,7 @@ describe("the real-cluster e2e script (test/e2e/run.sh)", () => {
     });
 
     it("deploys a stack config the program accepts: two in-cluster destinations, SIMPLE and MUTUAL, each with its own CA", () => {
-        const resolved = resolveConfig(readStackConfig("egress-tls", stackConfig(path.join(__dirname, "Pulumi.e2e.yaml"))).args);
+        const resolved = resolveConfig(devStackArgs(path.join(__dirname, "Pulumi.e2e.yaml")));
         assert.deepStrictEqual(resolved.destinations.map((d) => [d.name, d.mode, d.caCertPem, d.server?.namespace]), [
             ["nginx", "SIMPLE", undefined, "mesh-external"],
             ["nginx-mutual", "MUTUAL", undefined, "mesh-external-mutual"],

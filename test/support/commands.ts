@@ -1,10 +1,13 @@
 import { execFileSync } from "child_process";
-import { REPO_ROOT } from "./devStack";
+import { REPO_ROOT } from "./repoPaths";
 
-/** Runs a command to completion and returns its stdout; a failure carries its stdout and stderr. */
-export function run(command: string, args: string[], cwd: string): string {
+/**
+ * Runs a command to completion and returns its stdout; a failure carries its stdout and stderr. `env` replaces the
+ * environment (default: this process's).
+ */
+export function run(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): string {
     try {
-        return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+        return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
     } catch (error: any) {
         throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${error.stdout}\n${error.stderr}`);
     }

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { allPaths, Path } from "./configPaths";
+import { allPaths, isObject, Path } from "./configPaths";
 import { OUTSIDE_CA_PEM } from "./fixtures";
 
 /**
@@ -87,7 +87,7 @@ const REPLACEMENTS: Json[] = [
 /** Mutation kinds with their weights: most replace or delete a value, a few make collisions or unknown keys. */
 const MUTATIONS = { replace: 5, delete: 2, unknownKey: 1, duplicateDestination: 1, shareCredential: 1, shareServer: 1 } as const;
 
-export interface Mutation {
+interface Mutation {
     kind: keyof typeof MUTATIONS;
     /** Picks the path, among all of the config's, that the mutation acts on. */
     at: number;
@@ -101,10 +101,6 @@ function parentOf(root: Json, path: Path): Json {
     return path.slice(0, -1).reduce((value, key) => value[key], root);
 }
 
-function isPlainObject(value: unknown): value is { [key: string]: Json } {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function applyMutation(config: Json, { kind, at, replacement }: Mutation): void {
     const paths = allPaths(config);
     if (paths.length === 0) {
@@ -114,7 +110,7 @@ function applyMutation(config: Json, { kind, at, replacement }: Mutation): void 
     const path = paths[at % paths.length];
     const parent = parentOf(config, path);
     const key = path[path.length - 1];
-    const destinations: Json[] = Array.isArray(config.destinations) ? config.destinations.filter(isPlainObject) : [];
+    const destinations: Json[] = Array.isArray(config.destinations) ? config.destinations.filter(isObject) : [];
     switch (kind) {
         case "replace":
             parent[key] = structuredClone(replacement);
@@ -124,7 +120,7 @@ function applyMutation(config: Json, { kind, at, replacement }: Mutation): void 
             else delete parent[key];
             return;
         case "unknownKey": {
-            const target = [parent[key], parent].find(isPlainObject) ?? config;
+            const target = [parent[key], parent].find(isObject) ?? config;
             target.unexpectedField = replacement;
             return;
         }
@@ -139,7 +135,7 @@ function applyMutation(config: Json, { kind, at, replacement }: Mutation): void 
             return;
         case "shareServer": {
             // One server under two names: the same Service reached through two cluster domains.
-            const from = destinations.find((d) => isPlainObject(d.server));
+            const from = destinations.find((d) => isObject(d.server));
             const to = destinations.find((d) => d !== from);
             if (from && to) {
                 const { name, namespace } = from.server;

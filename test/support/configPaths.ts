@@ -1,7 +1,8 @@
 /** Paths into a config value, as `ConfigError.field` writes them: `destinations[1].server.namespace`. */
 export type Path = (string | number)[];
 
-function isObject(value: unknown): value is { [key: string]: unknown } {
+/** A JSON object: not null, not an array. */
+export function isObject(value: unknown): value is { [key: string]: unknown } {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

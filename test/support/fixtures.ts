@@ -23,13 +23,36 @@ export const NGINX: Destination = {
     server: { namespace: "mesh-external", name: "my-nginx" },
 };
 
+/** An outside host with a CA of its own: SIMPLE, nothing made here but the gateway's credential. */
+export const PARTNER: Destination = { name: "partner", host: "api.partner.example.org", caCertPem: OUTSIDE_CA_PEM };
+
+/** Pulumi resource types the tests look registrations up by. */
+export const TYPES = {
+    component: "egress-tls:index:EgressTlsOrigination",
+    secret: "kubernetes:core/v1:Secret",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    namespace: "kubernetes:core/v1:Namespace",
+    service: "kubernetes:core/v1:Service",
+    deployment: "kubernetes:apps/v1:Deployment",
+    job: "kubernetes:batch/v1:Job",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    release: "kubernetes:helm.sh/v3:Release",
+    gateway: "kubernetes:networking.istio.io/v1:Gateway",
+    serviceEntry: "kubernetes:networking.istio.io/v1:ServiceEntry",
+    privateKey: "tls:index/privateKey:PrivateKey",
+    certRequest: "tls:index/certRequest:CertRequest",
+    selfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
+    locallySignedCert: "tls:index/locallySignedCert:LocallySignedCert",
+    randomId: "random:index/randomId:RandomId",
+} as const;
+
 /** Several destinations at once, each with its own CA, in a gateway outside istio-system. */
 export function multiDestinationArgs(): EgressTlsOriginationArgs {
     return {
         destinations: [
             NGINX,
             { name: "billing", host: "billing.payments.svc.cluster.local", port: 8443, mode: "MUTUAL", server: { namespace: "payments", name: "billing" } },
-            { name: "partner", host: "api.partner.example.org", caCertPem: OUTSIDE_CA_PEM, subjectAltNames: ["api.partner.example.org", "*.partner.example.org"] },
+            { ...PARTNER, subjectAltNames: ["api.partner.example.org", "*.partner.example.org"] },
         ],
         gateway: { namespace: "demo-istio", name: "egress-gw", selector: { app: "egress-gw" } },
         routingNamespace: "apps",

@@ -132,6 +132,8 @@ async function settle(inFlight: () => number): Promise<void> {
 
 /** A run over these registrations: also for a test that alters a real run's registrations. */
 export function programRun(registrations: Registration[], componentOutputs = new Map<string, any>()): ProgramRun {
+    /** Made by the first `waitsFor`: a run's registrations are not altered once it is made. */
+    let byUrn: Map<string, Registration> | undefined;
     return {
         registrations,
         componentOutputs,
@@ -154,14 +156,14 @@ export function programRun(registrations: Registration[], componentOutputs = new
             return found[0];
         },
         waitsFor(registration) {
-            const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+            const registered = (byUrn ??= new Map(registrations.map((r) => [r.urn, r])));
             const seen = new Set<string>();
             const pending = [...registration.dependencies];
             while (pending.length > 0) {
                 const urn = pending.pop()!;
                 if (seen.has(urn)) continue;
                 seen.add(urn);
-                pending.push(...(byUrn.get(urn)?.dependencies ?? []));
+                pending.push(...(registered.get(urn)?.dependencies ?? []));
             }
             return seen;
         },

@@ -9,7 +9,7 @@ import { ProgramRun, Registration } from "./harness";
  * What the server image brings itself, outside every volume: the config path nginx reads by default, and the html root
  * with the stock page. The registrations cannot say what is in an image, so these two facts are stated here.
  */
-export const IMAGE_CONTENT = {
+const IMAGE_CONTENT = {
     confPath: "/etc/nginx/nginx.conf",
     htmlRoot: "/usr/share/nginx/html",
 };
@@ -50,6 +50,7 @@ const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 const LOG_TIMEOUT_MS = 5_000;
 const PORT_ATTEMPTS = 3;
+const POLL_INTERVAL_MS = 25;
 
 /** A server container's filesystem, laid out under `rootfs`: each container path `p` is at `rootfs + p`. */
 export interface ServerFiles {
@@ -62,15 +63,19 @@ export interface ServerFiles {
     conf: string;
 }
 
+/** A Secret's keys as file contents: `stringData` wins over the base64 `data`, as the API server merges them. */
+export function secretFiles(secret: Registration): { [key: string]: Buffer } {
+    const { data = {}, stringData = {} } = secret.inputs;
+    return { ...decode(data, "base64"), ...decode(stringData, "utf8") };
+}
 
-/** A ConfigMap's or Secret's keys as file contents; a Secret's `stringData` wins over `data`, as the API server merges them. */
+/** A ConfigMap's or Secret's keys as file contents. */
 function volumeSourceFiles(run: ProgramRun, namespace: string, volume: any): { files: { [key: string]: Buffer }; source: any } {
     if (volume.configMap) {
         const { data = {}, binaryData = {} } = run.object("ConfigMap", namespace, volume.configMap.name).inputs;
         return { source: volume.configMap, files: { ...decode(binaryData, "base64"), ...decode(data, "utf8") } };
     }
-    const { data = {}, stringData = {} } = run.object("Secret", namespace, volume.secret.secretName).inputs;
-    return { source: volume.secret, files: { ...decode(data, "base64"), ...decode(stringData, "utf8") } };
+    return { source: volume.secret, files: secretFiles(run.object("Secret", namespace, volume.secret.secretName)) };
 }
 
 function decode(entries: { [key: string]: string }, encoding: BufferEncoding): { [key: string]: Buffer } {
@@ -151,7 +156,7 @@ function escapeRegExp(text: string): string {
  * port) replaced by `127.0.0.1:<listenPort>`; nothing else changes. Paths are matched as whole path prefixes in one pass,
  * so `/etc/nginx` leaves `/etc/nginx-server-certs` alone and no rewritten path is rewritten again.
  */
-export function rewriteNginxConf(files: ServerFiles, listenPort: number): string {
+function rewriteNginxConf(files: ServerFiles, listenPort: number): string {
     const listens = [...files.conf.matchAll(/^(\s*listen\s+)(\d+)\b/gm)];
     if (listens.length !== 1) throw new Error(`expected one listen directive in nginx.conf, found ${listens.length}`);
     const confPort = Number(listens[0][2]);
@@ -174,6 +179,21 @@ function freePort(): Promise<number> {
             server.close(() => resolve(port));
         });
     });
+}
+
+/**
+ * Tries `attempt` every POLL_INTERVAL_MS until it returns a value, `stopped()` holds (checked before each try) or a try
+ * ends after `timeoutMs`; undefined when it never returned one.
+ */
+async function poll<T>(timeoutMs: number, attempt: () => T | undefined | Promise<T | undefined>, stopped = () => false): Promise<T | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    while (!stopped()) {
+        const value = await attempt();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+    return undefined;
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -220,11 +240,7 @@ class NginxProcess implements RunningNginx {
 
     /** Resolves once nginx accepts connections; rejects with its stderr if it exits or does not listen in time. */
     async ready(): Promise<void> {
-        const deadline = Date.now() + START_TIMEOUT_MS;
-        while (!this.hasExited && Date.now() < deadline) {
-            if (await accepts(this.port)) return;
-            await new Promise((resolve) => setTimeout(resolve, 25));
-        }
+        if (await poll(START_TIMEOUT_MS, async () => (await accepts(this.port)) || undefined, () => this.hasExited)) return;
         const why = this.spawnError ? `did not start (${this.spawnError.message})`
             : this.hasExited ? `exited with ${this.child.exitCode ?? this.child.signalCode}`
             : `did not accept connections within ${START_TIMEOUT_MS} ms`;
@@ -232,13 +248,9 @@ class NginxProcess implements RunningNginx {
     }
 
     async waitForAccessLog(pattern: RegExp): Promise<string> {
-        const deadline = Date.now() + LOG_TIMEOUT_MS;
-        for (;;) {
-            const line = this.stdout().split("\n").find((l) => pattern.test(l));
-            if (line !== undefined) return line;
-            if (Date.now() > deadline) throw new Error(`no access log line matches ${pattern}; stdout:\n${this.stdout()}\nstderr:\n${this.stderr()}`);
-            await new Promise((resolve) => setTimeout(resolve, 25));
-        }
+        const line = await poll(LOG_TIMEOUT_MS, () => this.stdout().split("\n").find((l) => pattern.test(l)));
+        if (line === undefined) throw new Error(`no access log line matches ${pattern}; stdout:\n${this.stdout()}\nstderr:\n${this.stderr()}`);
+        return line;
     }
 
     /** SIGTERM is nginx's fast shutdown: the master stops its workers, then exits. SIGKILL only if it hangs. */

@@ -1,4 +1,5 @@
 import { Registration } from "./harness";
+import { istioCredentialSecretName } from "./tlsClient";
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -19,10 +20,10 @@ const NAME_RULES: { [kind: string]: [string, (name: string) => boolean] } = {
 };
 const SUBDOMAIN_RULE: [string, (name: string) => boolean] = ["a DNS-1123 subdomain", isSubdomain];
 
-/** The credential Secret Istio's SDS reads for a credentialName, and the keys it needs, by TLS mode. */
-const CREDENTIAL_SECRETS: { [mode: string]: { name: (credentialName: string) => string; keys: string[] } } = {
-    SIMPLE: { name: (credentialName) => `${credentialName}-cacert`, keys: ["ca.crt"] },
-    MUTUAL: { name: (credentialName) => credentialName, keys: ["tls.crt", "tls.key", "ca.crt"] },
+/** The keys Istio's SDS needs in a credentialName's Secret (see istioCredentialSecretName), by TLS mode. */
+const CREDENTIAL_KEYS: { [mode: string]: string[] } = {
+    SIMPLE: ["ca.crt"],
+    MUTUAL: ["tls.crt", "tls.key", "ca.crt"],
 };
 
 interface KubernetesObject {
@@ -71,13 +72,13 @@ function credentialProblems(objects: KubernetesObject[], gatewayNamespace: strin
         .flatMap((rule) => [rule.spec.trafficPolicy?.tls, ...(rule.spec.trafficPolicy?.portLevelSettings ?? []).map((p: any) => p.tls)])
         .filter((tls) => tls?.credentialName !== undefined);
     return tlsSettings.flatMap((tls) => {
-        const expected = CREDENTIAL_SECRETS[tls.mode];
+        const expected = CREDENTIAL_KEYS[tls.mode];
         if (!expected) return [`credentialName ${tls.credentialName} is used with mode ${tls.mode}`];
-        const secretName = expected.name(tls.credentialName);
+        const secretName = istioCredentialSecretName(tls.mode, tls.credentialName);
         const secret = objects.find((o) => o.kind === "Secret" && o.metadata.namespace === gatewayNamespace && o.metadata.name === secretName);
         if (!secret) return [`credentialName ${tls.credentialName} (${tls.mode}): no Secret ${gatewayNamespace}/${secretName}`];
         const keys = Object.keys({ ...secret.data, ...secret.stringData });
-        return expected.keys.filter((key) => !keys.includes(key)).map((key) => `Secret ${gatewayNamespace}/${secretName} lacks ${key}`);
+        return expected.filter((key) => !keys.includes(key)).map((key) => `Secret ${gatewayNamespace}/${secretName} lacks ${key}`);
     });
 }
 

@@ -5,7 +5,7 @@
  * show what the admission controller of a `pod-security.kubernetes.io/enforce: restricted` namespace would refuse.
  */
 
-export interface Capabilities {
+interface Capabilities {
     add?: string[];
     drop?: string[];
 }
@@ -19,14 +19,14 @@ interface SharedSecurityContext {
     windowsOptions?: { hostProcess?: boolean };
 }
 
-export interface ContainerSecurityContext extends SharedSecurityContext {
+interface ContainerSecurityContext extends SharedSecurityContext {
     privileged?: boolean;
     allowPrivilegeEscalation?: boolean;
     capabilities?: Capabilities;
     procMount?: string;
 }
 
-export interface PodSecurityContext extends SharedSecurityContext {
+interface PodSecurityContext extends SharedSecurityContext {
     sysctls?: { name: string; value: string }[];
 }
 
@@ -36,7 +36,7 @@ export interface Container {
     ports?: { hostPort?: number }[];
 }
 
-export interface PodSpec {
+interface PodSpec {
     hostNetwork?: boolean;
     hostPID?: boolean;
     hostIPC?: boolean;

@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { REPO_ROOT } from "./devStack";
+import { REPO_ROOT } from "./repoPaths";
 
 /** How `pulumi up` starts the program: Pulumi.yaml's `main` and its nodejs runtime options. */
 export interface StackStartup {

@@ -1,31 +1,36 @@
-import { EgressTlsOrigination, EgressTlsOriginationArgs } from "../../components";
+import { CertificateAuthority, EgressTlsOrigination, EgressTlsOriginationArgs } from "../../components";
 import { readStackConfig } from "../../components/stackConfig";
 import { stackConfig } from "./devStack";
-import { OUTSIDE_CA_PEM } from "./fixtures";
+import { OUTSIDE_CA_PEM, PARTNER } from "./fixtures";
 import { ProgramRun, ProviderFn, runProgram } from "./harness";
 
 /** The name the Pulumi program gives its component. */
 export const COMPONENT = "egress-tls";
 
-/** Pulumi.dev.yaml's component args, as the program reads them. */
-export function devStackArgs(): EgressTlsOriginationArgs {
-    return readStackConfig(COMPONENT, stackConfig()).args;
+/** A stack file's component args (Pulumi.dev.yaml's by default), as the program reads them. */
+export function devStackArgs(stackFile?: string): EgressTlsOriginationArgs {
+    return readStackConfig(COMPONENT, stackConfig(stackFile)).args;
+}
+
+/** The dev stack's CA settings with ECDSA keys, which take microseconds to make where RSA takes a good part of a second. */
+export function ecdsaCaArgs(): CertificateAuthority {
+    return { ...devStackArgs().ca, algorithm: "ECDSA" };
 }
 
 /**
  * The dev stack plus every other kind of destination: a MUTUAL in-cluster server on a port other than 443, a MUTUAL
  * outside host (client certificate made here, server CA brought) and a SIMPLE outside host (nothing made here).
  */
-export function everyKindOfDestinationArgs(ca: EgressTlsOriginationArgs["ca"] = devStackArgs().ca): EgressTlsOriginationArgs {
+export function everyKindOfDestinationArgs(ca?: EgressTlsOriginationArgs["ca"]): EgressTlsOriginationArgs {
     const dev = devStackArgs();
     return {
         ...dev,
-        ca,
+        ca: ca ?? dev.ca,
         destinations: [
             ...dev.destinations,
             { name: "billing", host: "billing.payments.svc.cluster.local", port: 8443, mode: "MUTUAL", server: { namespace: "payments", name: "billing" } },
             { name: "bank", host: "api.bank.example.com", mode: "MUTUAL", caCertPem: OUTSIDE_CA_PEM },
-            { name: "partner", host: "api.partner.example.org", caCertPem: OUTSIDE_CA_PEM },
+            PARTNER,
         ],
     };
 }

@@ -3,32 +3,26 @@ import { isSecret, ProgramRun, unwrapSecrets } from "./harness";
 /** Every PEM private key (PKCS#1, PKCS#8, SEC1, encrypted) carries this in its armor. */
 const PRIVATE_KEY = "PRIVATE KEY";
 
-function walk(value: unknown, path: string, visit: (text: string, path: string) => void, enterSecrets: boolean): void {
-    if (isSecret(value)) {
-        if (enterSecrets) walk((value as { value: unknown }).value, path, visit, enterSecrets);
-        return;
-    }
+/** Visits every string in `value` with its path, not entering secrets. */
+function walk(value: unknown, path: string, visit: (text: string, path: string) => void): void {
+    if (isSecret(value)) return;
     if (typeof value === "string") visit(value, path);
-    else if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}[${index}]`, visit, enterSecrets));
+    else if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}[${index}]`, visit));
     else if (typeof value === "object" && value !== null) {
-        for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, visit, enterSecrets);
+        for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, visit);
     }
-}
-
-function keyPaths(value: unknown, path: string, enterSecrets: boolean): string[] {
-    const found: string[] = [];
-    walk(value, path, (text, at) => { if (text.includes(PRIVATE_KEY)) found.push(at); }, enterSecrets);
-    return found;
 }
 
 /** Paths of private keys in `value` that no secret marker covers: what Pulumi would store and print in plain text. */
-export function unmarkedPrivateKeys(value: unknown, path: string): string[] {
-    return keyPaths(value, path, false);
+function unmarkedPrivateKeys(value: unknown, path: string): string[] {
+    const found: string[] = [];
+    walk(value, path, (text, at) => { if (text.includes(PRIVATE_KEY)) found.push(at); });
+    return found;
 }
 
 /** Paths of private keys in `value`, secret-marked or not: for places that must never hold a key at all. */
 export function anyPrivateKeys(value: unknown, path: string): string[] {
-    return keyPaths(value, path, true);
+    return unmarkedPrivateKeys(unwrapSecrets(value), path);
 }
 
 /** Every `labels` and `annotations` map in a Kubernetes object, wherever it is nested (pod templates too). */

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
-import { REPO_ROOT } from "./devStack";
+import { cliConfig } from "./devStack";
 import { ProgramRun, ProviderFn, runProgram } from "./harness";
-
-const PROGRAM = path.join(REPO_ROOT, "index.ts");
+import { PROGRAM } from "./repoPaths";
 
 /**
  * Runs the top-level Pulumi program (index.ts) in a root Stack, as `pulumi up` would, with `config` as the CLI hands it
@@ -23,12 +21,12 @@ export async function runStackProgram(config: { [key: string]: string }, provide
 
 /** Component args as stack config, the way the CLI hands `Pulumi.<stack>.yaml` over: structured values as JSON. */
 export function stackConfigOf(project: string, args: object): { [key: string]: string } {
-    return Object.fromEntries(Object.entries(args).map(([key, value]) => [`${project}:${key}`, typeof value === "string" ? value : JSON.stringify(value)]));
+    return Object.fromEntries(Object.entries(args).map(([key, value]) => [`${project}:${key}`, cliConfig(value)]));
 }
 
 /** The Stack resource's URN in a run of `runStackProgram`. */
 export function stackUrn(run: ProgramRun): string {
-    const stacks = run.registrations.filter((registration) => registration.type === "pulumi:pulumi:Stack");
+    const stacks = run.ofType("pulumi:pulumi:Stack");
     if (stacks.length !== 1) throw new Error(`expected one pulumi:pulumi:Stack, found ${stacks.length}`);
     return stacks[0].urn;
 }

@@ -3,6 +3,7 @@ import * as https from "https";
 import { PeerCertificate, SecureVersion, TLSSocket } from "tls";
 import { ResolvedDestination, ResolvedGateway } from "../../components/config";
 import { ProgramRun } from "./harness";
+import { secretFiles } from "./nginx";
 
 const REQUEST_TIMEOUT_MS = 5_000;
 
@@ -14,18 +15,23 @@ export interface GatewayCredential {
 }
 
 /**
- * The credential Secret the gateway reads for `credentialName`, in its own namespace: `<credentialName>-cacert` (ca.crt)
- * for SIMPLE, `<credentialName>` (tls.crt, tls.key, ca.crt) for MUTUAL. Istio's rule, restated here rather than taken
- * from the component's naming, so a wrong name in the component fails the test.
+ * The name of the credential Secret Istio's SDS reads for `credentialName`, in the gateway's namespace:
+ * `<credentialName>-cacert` (ca.crt) for SIMPLE, `<credentialName>` (tls.crt, tls.key, ca.crt) for MUTUAL. Istio's rule,
+ * restated here rather than taken from the component's naming, so a wrong name in the component fails the test.
  */
+export function istioCredentialSecretName(mode: string, credentialName: string): string {
+    return mode === "MUTUAL" ? credentialName : `${credentialName}-cacert`;
+}
+
+/** The credential Secret the gateway reads for a destination, in its own namespace (see istioCredentialSecretName). */
 export function gatewayCredential(
     run: ProgramRun,
     gateway: Pick<ResolvedGateway, "namespace">,
     destination: Pick<ResolvedDestination, "credentialName" | "mode">,
 ): GatewayCredential {
-    const secretName = destination.mode === "MUTUAL" ? destination.credentialName : `${destination.credentialName}-cacert`;
-    const { stringData = {}, data = {} } = run.object("Secret", gateway.namespace, secretName).inputs;
-    const key = (name: string): string | undefined => stringData[name] ?? (data[name] === undefined ? undefined : Buffer.from(data[name], "base64").toString("utf8"));
+    const secretName = istioCredentialSecretName(destination.mode, destination.credentialName);
+    const files = secretFiles(run.object("Secret", gateway.namespace, secretName));
+    const key = (name: string): string | undefined => files[name]?.toString("utf8");
     const caCrt = key("ca.crt");
     if (caCrt === undefined) throw new Error(`Secret ${gateway.namespace}/${secretName} has no ca.crt`);
     return { caCrt, tlsCrt: key("tls.crt"), tlsKey: key("tls.key") };
@@ -35,13 +41,13 @@ export function gatewayCredential(
  * Envoy's check of the server name: the certificate's subjectAltName DNS entries only, never the subject CN. Node's
  * default (`tls.checkServerIdentity`) falls back to the CN when a certificate has no DNS subjectAltName; this does not.
  */
-export function checkSubjectAltName(host: string, certificate: PeerCertificate): Error | undefined {
+function checkSubjectAltName(host: string, certificate: PeerCertificate): Error | undefined {
     const matched = new X509Certificate(certificate.raw).checkHost(host, { subject: "never", partialWildcards: false });
     if (matched !== undefined) return undefined;
     return new Error(`server certificate's subjectAltName (${certificate.subjectaltname ?? "none"}) does not name ${host}; its CN is not considered`);
 }
 
-export interface PageRequest {
+interface PageRequest {
     /** Where nginx listens on 127.0.0.1. */
     port: number;
     /** The destination's host: SNI, the name the certificate must carry, and the Host header. */
