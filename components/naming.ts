@@ -1,5 +1,5 @@
-// Types only: config/ reads names from here, and a value import back would make the two modules a cycle.
-import type { ResolvedDestination, ResolvedGateway } from "./config";
+// Layers: config/resolved (shapes) → naming → config (rules) → renderers → wiring; naming reads only the shapes.
+import type { ResolvedDestination, ResolvedGateway } from "./config/resolved";
 
 /** The Secret that holds only `ca.crt` for `credentialName`, which Istio's SDS reads for SIMPLE. */
 function caOnlyCredentialSecret(credentialName: string): string {
