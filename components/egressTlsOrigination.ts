@@ -3,11 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
 import { issueCertificates, rotationTrigger } from "./certificates";
 import { resolveConfig } from "./config";
-import { deployGateway } from "./gatewayDeployment";
+import { gatewayRendering } from "./gateways";
 import { childName, commonLabels, objectNames } from "./naming";
-import { CheckCommands, renderCheckCommands } from "./render/checkCommands";
+import { CheckCommands } from "./render/checkCommands";
 import { renderLockdownPolicy } from "./render/lockdown";
-import { gatewayObject, RoutingContext, routeThroughGateway } from "./routing";
 import { deployTlsServer, serverNamespace } from "./tlsServer";
 import { verifyDestinations } from "./verify";
 
@@ -39,9 +38,8 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
         const childContext = { component: name, parent, labels };
-        const gatewayReady = config.gateway.deploy ? deployGateway(childContext, config.gateway) : [];
-        const routingContext: RoutingContext = { ...childContext, config, gatewayReady };
-        const gateway = gatewayObject(routingContext);
+        const rendering = gatewayRendering();
+        const gateway = rendering.declare({ ...childContext, config });
 
         const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
         const clientCaCertificates: { [destination: string]: pulumi.Output<string> } = {};
@@ -56,8 +54,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
                 if (!namespaces.has(server.namespace)) namespaces.set(server.namespace, serverNamespace(childContext, server.namespace));
                 verifyAfter.push(deployTlsServer(childContext, { ...destination, server }, namespaces.get(server.namespace)!, certificates.server));
             }
-            const route = routeThroughGateway(routingContext, destination, gateway, certificates);
-            verifyAfter.push(route.origination, route.virtualService);
+            verifyAfter.push(...gateway.route(destination, certificates));
             credentialSecrets[destination.name] = `${config.gateway.namespace}/${objectNames.credentialSecret(destination)}`;
         }
 
@@ -67,12 +64,12 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
                 spec: renderLockdownPolicy(config.lockdown!, config.gateway),
             }, { parent });
         }
-        if (config.verify) verifyDestinations(routingContext, verifyAfter);
+        if (config.verify) verifyDestinations({ ...childContext, config }, verifyAfter);
 
         this.caCertificates = pulumi.output(caCertificates);
         this.clientCaCertificates = pulumi.output(clientCaCertificates);
         this.credentialSecrets = pulumi.output(credentialSecrets);
-        this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, renderCheckCommands(config, d)])));
+        this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, rendering.checkCommands(config, d)])));
         this.registerOutputs({
             caCertificates: this.caCertificates,
             clientCaCertificates: this.clientCaCertificates,

@@ -1,15 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { GatewayContext } from "./gateways";
 import { childName, objectNames } from "./naming";
-import { componentNamespace, ChildContext } from "./namespaces";
+import { componentNamespace } from "./namespaces";
 import { renderVerifyJobSpec, renderVerifyNamespaceLabels, renderVerifyScript, verifyChecks } from "./render/verifyJob";
-import { RoutingContext } from "./routing";
 
 /**
  * A Job, run on every `pulumi up` once `after` is in place, that fetches every destination through the mesh. Pulumi
  * waits for a Job to complete and fails the update when it fails, so a broken path fails `pulumi up`.
  */
-export function verifyDestinations(context: ChildContext & Pick<RoutingContext, "config">, after: pulumi.Resource[]): k8s.batch.v1.Job {
+export function verifyDestinations(context: GatewayContext, after: pulumi.Resource[]): k8s.batch.v1.Job {
     const { config } = context;
     const namespace = componentNamespace(context, config.verifyNamespace, renderVerifyNamespaceLabels());
     return new k8s.batch.v1.Job(childName(context.component, "verify"), {

@@ -1,15 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DestinationCertificates } from "./certificates";
-import { ResolvedConfig, ResolvedDestination } from "./config";
-import { childName, objectNames } from "./naming";
-import { ChildContext } from "./namespaces";
+import { DestinationCertificates } from "../certificates";
+import { ResolvedDestination } from "../config";
+import { deployGateway } from "../gatewayDeployment";
+import { childName, objectNames } from "../naming";
+import { renderCheckCommands } from "../render/checkCommands";
 import {
     renderGateway, renderGatewayDestinationRule, renderOriginationDestinationRule, renderServiceEntry, renderVirtualService,
-} from "./render/istio";
+} from "../render/istio";
+import { GatewayContext, GatewayRendering } from "./types";
 
-export interface RoutingContext extends ChildContext {
-    config: ResolvedConfig;
+// The walkthrough's objects: Istio's own Gateway, DestinationRules, ServiceEntry and VirtualService (networking.istio.io).
+
+interface RoutingContext extends GatewayContext {
     /** Resources that must exist before anything in the gateway's namespace (a deployed gateway). */
     gatewayReady: pulumi.Resource[];
 }
@@ -31,7 +34,7 @@ function istioObject(
 }
 
 /** The single Gateway object every destination's VirtualService binds to. */
-export function gatewayObject(context: RoutingContext): k8s.apiextensions.CustomResource {
+function gatewayObject(context: RoutingContext): k8s.apiextensions.CustomResource {
     const { gateway, routingNamespace } = context.config;
     return istioObject(context, childName(context.component, "gateway"), "Gateway",
         { name: gateway.name, namespace: routingNamespace }, renderGateway(context.config), context.gatewayReady);
@@ -53,7 +56,7 @@ function credentialSecret(context: RoutingContext, destination: ResolvedDestinat
  * One destination's path: credential → origination rule, and subsets, ServiceEntry and origination rule before the
  * VirtualService that sends traffic through them (make-before-break: no 503 while rules are missing).
  */
-export function routeThroughGateway(
+function routeThroughGateway(
     context: RoutingContext,
     destination: ResolvedDestination,
     gateway: k8s.apiextensions.CustomResource,
@@ -75,3 +78,19 @@ export function routeThroughGateway(
         renderVirtualService(destination, config.gateway), [gateway, subset, origination, ...serviceEntry]);
     return { origination, virtualService };
 }
+
+/** Istio's own API on a sidecar mesh, with an existing egress gateway or one the component deploys. */
+export const istioRendering: GatewayRendering = {
+    declare(context) {
+        const gatewayReady = context.config.gateway.deploy ? deployGateway(context, context.config.gateway) : [];
+        const routing: RoutingContext = { ...context, gatewayReady };
+        const gateway = gatewayObject(routing);
+        return {
+            route(destination, certificates) {
+                const { origination, virtualService } = routeThroughGateway(routing, destination, gateway, certificates);
+                return [origination, virtualService];
+            },
+        };
+    },
+    checkCommands: renderCheckCommands,
+};
