@@ -4,6 +4,25 @@ import * as pulumi from "@pulumi/pulumi";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
+/**
+ * One alias as the engine receives it in the RegisterResourceRequest (`aliases`, pulumi/proto/alias.proto): either an
+ * old URN, or a spec whose empty fields the engine fills in from the resource itself (pkg/resource/deploy/
+ * step_generator.go `collapseAliasToUrn`). Under the mocks (and any CLI since 3.x) the SDK sends specs, not URNs
+ * (`supportsAliasSpecs`; @pulumi/pulumi runtime/resource.js `mapAliasesForRequest`).
+ */
+export interface AliasSpec {
+    /** The old URN, for an alias given as a string. */
+    urn?: string;
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    /** The old parent's URN (the SDK fills in the resource's own parent when the alias names none). */
+    parentUrn?: string;
+    /** The resource had no parent. */
+    noParent?: boolean;
+}
+
 /** One registration as the engine would see it, including the options the SDK's mocks do not pass on. */
 export interface Registration {
     type: string;
@@ -19,6 +38,14 @@ export interface Registration {
     dependencies: string[];
     replacementTrigger: unknown;
     deleteBeforeReplace: boolean;
+    /** Aliases as the engine receives them (specs, or URNs given as strings). */
+    aliases: AliasSpec[];
+    /** Input property paths whose change makes the engine replace the resource. */
+    replaceOnChanges: string[];
+    /** Input property paths the engine keeps from the old state. */
+    ignoreChanges: string[];
+    /** The URN whose deletion deletes this resource too; empty when none. */
+    deletedWith: string;
     protect: boolean;
     retainOnDelete: boolean;
     /** The provider reference (`urn::id`) the resource was registered with; empty for the default provider. */
@@ -59,6 +86,23 @@ export function unwrapSecrets(value: any): any {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
     }
     return value;
+}
+
+function aliasSpec(alias: any): AliasSpec {
+    if (alias.hasUrn()) return { urn: alias.getUrn() };
+    const spec = alias.getSpec();
+    const recorded: AliasSpec = {};
+    for (const [field, value] of [["name", spec.getName()], ["type", spec.getType()], ["stack", spec.getStack()], ["project", spec.getProject()]]) {
+        if (value) (recorded as any)[field] = value;
+    }
+    if (spec.hasParenturn() && spec.getParenturn()) recorded.parentUrn = spec.getParenturn();
+    if (spec.hasNoparent() && spec.getNoparent()) recorded.noParent = true;
+    return recorded;
+}
+
+/** Aliases from the request: specs, plus the plain URNs an engine without alias specs would get. */
+function requestAliases(req: any): AliasSpec[] {
+    return [...req.getAliasesList().map(aliasSpec), ...req.getAliasurnsList().map((urn: string) => ({ urn }))];
 }
 
 function structValue(value: any): unknown {
@@ -102,6 +146,8 @@ export async function runProgram(program: () => unknown, provider: ProviderFn = 
                 registrations.push({
                     type, name, custom: req.getCustom(), urn: resp.getUrn(), rawInputs, inputs: unwrapSecrets(rawInputs),
                     parent: req.getParent(), dependencies: req.getDependenciesList(), replacementTrigger, deleteBeforeReplace: req.getDeletebeforereplace(),
+                    aliases: requestAliases(req), replaceOnChanges: req.getReplaceonchangesList(), ignoreChanges: req.getIgnorechangesList(),
+                    deletedWith: req.getDeletedwith(),
                     protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false, provider: req.getProvider(),
                     outputs: pulumi.runtime.deserializeProperties(resp.getObject()),
                 });
