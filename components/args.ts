@@ -90,7 +90,10 @@ export interface EgressTlsOriginationArgs {
     destinations: Destination[];
     /** The egress gateway. Default: `istio-egressgateway` in `istio-system`, selector `istio: egressgateway`. */
     gateway?: EgressGateway;
-    /** Namespace for the Gateway, the gateway-bound DestinationRules, VirtualServices and ServiceEntries. Default: `default`. */
+    /**
+     * Namespace for the Gateway object, the VirtualServices and the ServiceEntries, which every namespace sees. (The
+     * gateway-bound DestinationRules live in the gateway's namespace, the one every client's lookup reaches.) Default: `default`.
+     */
     routingNamespace?: string;
     /** `networking.istio.io/v1` (Istio ≥ 1.22), `networking.istio.io/v1beta1` or `networking.istio.io/v1alpha3`. Default: `networking.istio.io/v1`. */
     istioApiVersion?: string;

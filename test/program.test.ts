@@ -43,7 +43,7 @@ describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
         assert.deepStrictEqual(stack.run.kubernetesObjects(), [
             "ConfigMap mesh-external/nginx-configmap",
             "Deployment mesh-external/my-nginx",
-            "DestinationRule default/egressgateway-for-nginx",
+            "DestinationRule istio-system/egressgateway-for-nginx",
             "DestinationRule istio-system/originate-tls-for-nginx",
             "Gateway default/istio-egressgateway",
             "Namespace mesh-external",
@@ -81,7 +81,7 @@ describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
     it("routes mesh traffic through the gateway's nginx subset and originates SIMPLE TLS with the credential", () => {
         const gateway = stack.run.object("Gateway", "default", "istio-egressgateway").inputs;
         assert.deepStrictEqual(gateway.spec.servers[0].hosts, [HOST]);
-        const subset = stack.run.object("DestinationRule", "default", "egressgateway-for-nginx").inputs;
+        const subset = stack.run.object("DestinationRule", "istio-system", "egressgateway-for-nginx").inputs;
         assert.strictEqual(subset.spec.host, "istio-egressgateway.istio-system.svc.cluster.local");
         assert.deepStrictEqual(subset.spec.subsets.map((s: { name: string }) => s.name), ["nginx"]);
         const route = stack.run.object("VirtualService", "default", "direct-nginx-through-egress-gateway").inputs;

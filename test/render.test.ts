@@ -28,9 +28,10 @@ describe("Istio specs", () => {
         assert.deepStrictEqual(spec.servers?.[0].hosts, [HOST, "billing.payments.svc.cluster.local", "api.partner.example.org"]);
     });
 
-    it("gateway DestinationRule: the walkthrough's subset with the host as SNI", () => {
+    it("gateway DestinationRule: the walkthrough's subset with the host as SNI, exported to every client namespace", () => {
         assert.deepStrictEqual(renderGatewayDestinationRule(nginx, walkthrough.gateway), {
             host: "istio-egressgateway.istio-system.svc.cluster.local",
+            exportTo: ["*"],
             subsets: [{
                 name: "nginx",
                 trafficPolicy: {

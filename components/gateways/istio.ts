@@ -68,9 +68,10 @@ function routeThroughGateway(
     const origination = istioObject(context, name("originate-tls"), "DestinationRule",
         { name: objectNames.originationDestinationRule(destination), namespace: config.gateway.namespace },
         renderOriginationDestinationRule(destination), [credential]);
+    // In the gateway's namespace, where every client finds it (renderGatewayDestinationRule says why).
     const subset = istioObject(context, name("gateway-subset"), "DestinationRule",
-        { name: objectNames.gatewayDestinationRule(destination), namespace: config.routingNamespace },
-        renderGatewayDestinationRule(destination, config.gateway));
+        { name: objectNames.gatewayDestinationRule(destination), namespace: config.gateway.namespace },
+        renderGatewayDestinationRule(destination, config.gateway), context.gatewayReady);
     const serviceEntry = destination.server ? [] : [istioObject(context, name("service-entry"), "ServiceEntry",
         { name: objectNames.serviceEntry(destination), namespace: config.routingNamespace }, renderServiceEntry(destination))];
     const virtualService = istioObject(context, name("virtual-service"), "VirtualService",

@@ -28,10 +28,22 @@ export function renderGateway(config: Pick<ResolvedConfig, "gateway" | "destinat
     };
 }
 
-/** Sidecar → gateway: the destination's own subset, so each destination keeps its SNI. */
+/**
+ * Sidecar → gateway: the destination's own subset, so each destination keeps its SNI.
+ *
+ * Every client sidecar must find this rule. Istio looks for a client's DestinationRule in the client's namespace, then
+ * among the rules exported from the namespace of the service the rule is for, then among those exported from the root
+ * namespace, and nowhere else (`destinationRule()` in istio/istio pilot/pkg/model/push_context.go; "Cross-namespace
+ * configuration" in Istio's traffic-management best practices; istio/istio#30730 is this 503 on an egress gateway).
+ * So it lives in the gateway Service's namespace, the one namespace on every client's lookup path for the gateway host,
+ * and is exported to all explicitly: a mesh whose `defaultDestinationRuleExportTo` is "." would otherwise hide it.
+ * It has subsets and no top-level traffic policy, so a client that calls the gateway without naming a subset is
+ * unaffected; Istio merges these rules (one per destination, per instance) by unique subset name.
+ */
 export function renderGatewayDestinationRule(destination: ResolvedDestination, gateway: ResolvedGateway): DestinationRuleSpec {
     return {
         host: objectNames.gatewayHost(gateway),
+        exportTo: ["*"],
         subsets: [{
             name: destination.name,
             trafficPolicy: {

@@ -1,0 +1,59 @@
+import * as assert from "assert";
+import { EgressTlsOriginationArgs, resolveConfig } from "../components";
+import { ResolvedConfig } from "../components/config";
+import { cheapProviders } from "./support/cheapProviders";
+import { MeshConfig } from "./support/configLookup";
+import { programRun } from "./support/harness";
+import { gatewayRouteProblem, gatewayService, meshOf, meshRouteProblem } from "./support/meshRoutes";
+import { everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+
+/** Every client namespace that matters: the routing namespace, the gateway's, and two that hold neither. */
+function clientNamespaces(config: ResolvedConfig): string[] {
+    return [config.routingNamespace, config.gateway.namespace, "shop", "payments-clients"];
+}
+
+const LAYOUTS: [string, EgressTlsOriginationArgs][] = [
+    ["the defaults (routing in default, gateway in istio-system)", everyKindOfDestinationArgs()],
+    ["a routing namespace and gateway of the user's choosing", {
+        ...everyKindOfDestinationArgs(),
+        routingNamespace: "egress-routes",
+        gateway: { namespace: "egress-gw", name: "egress", selector: { app: "egress" } },
+    }],
+    ["a gateway the component deploys", { ...everyKindOfDestinationArgs(), gateway: { namespace: "egress-gw", deploy: true } }],
+];
+
+describe("mesh routes as Istio resolves them, for clients in every namespace (test/support/configLookup.ts)", () => {
+    for (const [layout, args] of LAYOUTS) {
+        describe(layout, () => {
+            const config = resolveConfig(args);
+            let mesh: MeshConfig;
+
+            before(async () => {
+                mesh = meshOf([await runComponent(args, cheapProviders)], [gatewayService(config)]);
+            });
+
+            for (const client of clientNamespaces(config)) {
+                it(`resolves every destination's mesh route from ${client} to an existing subset of a registered host`, () => {
+                    assert.deepStrictEqual(config.destinations.map((d) => meshRouteProblem(mesh, client, config, d)), config.destinations.map(() => ""));
+                });
+            }
+
+            it("resolves the gateway's route for every destination to that destination's origination rule", () => {
+                assert.deepStrictEqual(config.destinations.map((d) => gatewayRouteProblem(mesh, config, d)), config.destinations.map(() => ""));
+            });
+        });
+    }
+
+    it("catches the 503 of a gateway-bound rule left in the routing namespace (the layout before this fix)", async () => {
+        const args = everyKindOfDestinationArgs();
+        const config = resolveConfig(args);
+        const run = await runComponent(args, cheapProviders);
+        const moved = run.registrations.map((r) => (r.inputs.kind === "DestinationRule" && r.inputs.metadata.name.startsWith("egressgateway-for-")
+            ? { ...r, inputs: { ...r.inputs, metadata: { ...r.inputs.metadata, namespace: config.routingNamespace }, spec: { ...r.inputs.spec, exportTo: undefined } } }
+            : r));
+        const before = meshOf([programRun(moved)], [gatewayService(config)]);
+        const nginx = config.destinations[0];
+        assert.strictEqual(meshRouteProblem(before, config.routingNamespace, config, nginx), "");
+        assert.match(meshRouteProblem(before, "shop", config, nginx), /no subset nginx in any DestinationRule on the lookup path/);
+    });
+});
