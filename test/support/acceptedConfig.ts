@@ -1,4 +1,5 @@
-import { ConfigError, EgressTlsOriginationArgs, resolveConfig } from "../../components/config";
+import { EgressTlsOriginationArgs } from "../../components";
+import { ConfigError, resolveConfig } from "../../components/config";
 import { readStackConfig } from "../../components/stackConfig";
 import { Path } from "./configPaths";
 import { COMPONENT, everythingArgs } from "./scenarios";
