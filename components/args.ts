@@ -9,7 +9,10 @@ export interface TlsServer {
     namespace: string;
     /** Name of the Deployment and Service. The destination's `host` must be `<name>.<namespace>.svc.cluster.local`. */
     name: string;
-    /** Container image, pinned. Default: `nginxinc/nginx-unprivileged:1.27.3-alpine` (runs as UID 101). */
+    /**
+     * Container image, pinned: an explicit tag other than `latest`, or a digest (`@sha256:…`).
+     * Default: `nginxinc/nginx-unprivileged:1.27.3-alpine` (runs as UID 101).
+     */
     image?: string;
 }
 
@@ -17,7 +20,11 @@ export interface TlsServer {
 export interface Destination {
     /** Short name (DNS-1123 label). Names the subset and the Istio objects: `egressgateway-for-<name>`, `originate-tls-for-<name>`. */
     name: string;
-    /** DNS name of the service, as workloads call it and as its certificate's subjectAltName carries it. */
+    /**
+     * DNS name of the service, as workloads call it and as its certificate's subjectAltName carries it. Never an IP
+     * address (SNI carries DNS names only). Without `server`: at least two labels, not ending in a numeric label, not
+     * `localhost` and not a cluster-domain name (`….svc.cluster.local`).
+     */
     host: string;
     /** TLS port of the service. Default: `443`. Port 80 is taken by the mesh-side plain-HTTP route. */
     port?: number;
@@ -25,7 +32,8 @@ export interface Destination {
     mode?: string;
     /**
      * Name the origination DestinationRule gives as `credentialName`. The gateway reads `<credentialName>-cacert` for SIMPLE
-     * and `<credentialName>` for MUTUAL, in the gateway's namespace. Must not start with `istio` or `prometheus`.
+     * and `<credentialName>` for MUTUAL, in the gateway's namespace. Must not be a name Istio or Helm owns there:
+     * `cacerts`, anything starting with `istio`, `prometheus` or `sh.helm.release.v1.` (see docs/security.md).
      * Default: `client-credential-<name>`.
      */
     credentialName?: string;
@@ -36,7 +44,11 @@ export interface Destination {
     caCertPem?: string;
     /** Run an nginx TLS server for this destination inside the cluster. Default: none (the host is outside the cluster). */
     server?: TlsServer;
-    /** Names the gateway accepts in the service certificate's subjectAltName. Default: the SNI (`host`) alone. */
+    /**
+     * The names the gateway accepts in the service certificate's subjectAltName (the rule's `subjectAltNames`); the
+     * in-cluster server's certificate carries them all. A wildcard's base needs two labels and must not be a whole
+     * cluster domain. Default: `[host]`.
+     */
     subjectAltNames?: string[];
 }
 
@@ -50,7 +62,7 @@ export interface EgressGateway {
     selector?: { [label: string]: string };
     /** Deploy a dedicated gateway with the `istio/gateway` Helm chart, for clusters with istiod alone. Default: `false`. */
     deploy?: boolean;
-    /** Version of the `istio/gateway` chart when `deploy` is set. Default: `1.28.0`. */
+    /** Exact version of the `istio/gateway` chart when `deploy` is set (no range). Default: `1.28.0`. */
     chartVersion?: string;
 }
 
@@ -79,7 +91,10 @@ export interface CertificateAuthority {
 
 /** NetworkPolicies that leave client namespaces no egress but the gateway, the control plane and DNS. */
 export interface EgressLockdown {
-    /** Namespaces whose pods get the policy. Required, non-empty. */
+    /**
+     * Namespaces whose pods get the policy. Required, non-empty. Never `kube-system`, the gateway's namespace or
+     * `controlPlaneNamespace`: the policy would cut off DNS, the gateway or istiod.
+     */
     namespaces: string[];
     /** Namespace of istiod, which sidecars must still reach. Default: `istio-system`. */
     controlPlaneNamespace?: string;

@@ -1,6 +1,8 @@
 import * as assert from "assert";
+import { generateKeyPairSync } from "crypto";
 import { ConfigError, EgressTlsOrigination, EgressTlsOriginationArgs, resolveConfig } from "../components";
 import { readStackConfig } from "../components/stackConfig";
+import { allPaths, Path } from "./support/configPaths";
 import { runProgram } from "./support/harness";
 import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM, PARTNER } from "./support/fixtures";
 
@@ -25,8 +27,43 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["port 80", { destinations: [{ ...PARTNER, port: 80 }] }, "destinations[0].port", /mesh-side plain-HTTP port/],
     ["unknown mode", { destinations: [{ ...PARTNER, mode: "ISTIO_MUTUAL" }] }, "destinations[0].mode", /not one of SIMPLE, MUTUAL/],
     ["lower-case mode", { destinations: [{ ...PARTNER, mode: "simple" }] }, "destinations[0].mode", /not one of/],
-    ["credential starting with istio", { destinations: [{ ...PARTNER, credentialName: "istio-partner" }] }, "destinations[0].credentialName", /starts with "istio" or "prometheus"/],
-    ["credential starting with prometheus", { destinations: [{ ...PARTNER, credentialName: "prometheus-x" }] }, "destinations[0].credentialName", /starts with/],
+    ["credential starting with istio-", { destinations: [{ ...PARTNER, credentialName: "istio-partner" }] }, "destinations[0].credentialName", /claims Secret "istio-partner", which starts with "istio": Istio's own Secrets/],
+    ["credential starting with istio, no dash", { destinations: [{ ...PARTNER, credentialName: "istiopartner" }] }, "destinations[0].credentialName", /starts with "istio"/],
+    ["credential starting with istio.", { destinations: [{ ...PARTNER, credentialName: "istio.default" }] }, "destinations[0].credentialName", /starts with "istio"/],
+    ["credential istiod's self-signed CA", { destinations: [{ ...PARTNER, mode: "MUTUAL", credentialName: "istio-ca-secret" }] }, "destinations[0].credentialName", /claims Secret "istio-ca-secret"/],
+    ["credential starting with prometheus-", { destinations: [{ ...PARTNER, credentialName: "prometheus-x" }] }, "destinations[0].credentialName", /starts with "prometheus": Istio ignores/],
+    ["credential starting with prometheus, no dash", { destinations: [{ ...PARTNER, credentialName: "prometheuscreds" }] }, "destinations[0].credentialName", /starts with "prometheus"/],
+    ["MUTUAL credential cacerts (istiod's plug-in CA)", { destinations: [{ ...PARTNER, mode: "MUTUAL", credentialName: "cacerts" }] }, "destinations[0].credentialName", /claims Secret "cacerts", which is istiod's plug-in CA Secret/],
+    ["SIMPLE credential cacerts", { destinations: [{ ...PARTNER, credentialName: "cacerts" }] }, "destinations[0].credentialName", /istiod's plug-in CA/],
+    ["credential a Helm release record", { destinations: [{ ...PARTNER, credentialName: "sh.helm.release.v1.istio-egressgateway.v1" }] }, "destinations[0].credentialName", /starts with "sh.helm.release.v1.": Helm stores its release revisions/],
+    ["outside host an IPv4 address", { destinations: [{ ...PARTNER, host: "203.0.113.7" }] }, "destinations[0].host", /is an IP address; TLS names the server by SNI, which carries only DNS names \(RFC 6066\), so use the DNS name/],
+    ["outside host an IPv6 address", { destinations: [{ ...PARTNER, host: "2001:db8::1" }] }, "destinations[0].host", /is an IP address.*RFC 6066/],
+    ["outside host a bracketed IPv6 address", { destinations: [{ ...PARTNER, host: "[::1]" }] }, "destinations[0].host", /is an IP address/],
+    ["in-cluster host an IP address", { destinations: [{ ...NGINX, host: "10.96.0.10" }] }, "destinations[0].host", /is an IP address/],
+    ["outside host of one label", { destinations: [{ ...PARTNER, host: "nginx" }] }, "destinations[0].host", /"nginx" has one label; Istio would expand it/],
+    ["outside host localhost", { destinations: [{ ...PARTNER, host: "localhost" }] }, "destinations[0].host", /has one label/],
+    ["outside host under localhost", { destinations: [{ ...PARTNER, host: "api.localhost" }] }, "destinations[0].host", /loopback/],
+    ["outside host ending in a number", { destinations: [{ ...PARTNER, host: "api.partner.123" }] }, "destinations[0].host", /ends in a numeric label/],
+    ["outside host the Kubernetes API", { destinations: [{ ...PARTNER, host: "kubernetes.default.svc.cluster.local" }] }, "destinations[0].host", /is a cluster-domain name; an in-cluster destination needs server/],
+    ["outside host istiod", { destinations: [{ ...PARTNER, host: "istiod.istio-system.svc.cluster.local" }] }, "destinations[0].host", /cluster-domain name/],
+    ["outside host a Service under a custom cluster domain", { destinations: [{ ...PARTNER, host: "billing.payments.svc.corp.internal" }] }, "destinations[0].host", /cluster-domain name/],
+    ["outside host a short Service name", { destinations: [{ ...PARTNER, host: "billing.payments.svc" }] }, "destinations[0].host", /cluster-domain name/],
+    ["subjectAltName wildcard over a top-level domain", { destinations: [{ ...PARTNER, subjectAltNames: ["api.partner.example.org", "*.com"] }] }, "destinations[0].subjectAltNames[1]", /"\*\.com" is a wildcard over a whole top-level domain/],
+    ["subjectAltName wildcard over every Service", { destinations: [{ ...NGINX, subjectAltNames: ["*.svc.cluster.local"] }] }, "destinations[0].subjectAltNames[0]", /wildcard over a whole cluster domain/],
+    ["subjectAltName wildcard over the cluster domain", { destinations: [{ ...NGINX, subjectAltNames: ["*.cluster.local"] }] }, "destinations[0].subjectAltNames[0]", /whole cluster domain/],
+    ["subjectAltName wildcard over a custom cluster domain's Services", { destinations: [{ ...NGINX, subjectAltNames: ["*.svc.corp.internal"] }] }, "destinations[0].subjectAltNames[0]", /whole cluster domain/],
+    ["subjectAltName an IP address", { destinations: [{ ...PARTNER, subjectAltNames: ["192.0.2.1"] }] }, "destinations[0].subjectAltNames[0]", /is an IP address/],
+    ["server image without a tag", { destinations: [{ ...NGINX, server: { ...NGINX.server!, image: "nginx" } }] }, "destinations[0].server.image", /"nginx" has no tag or digest/],
+    ["server image tagged latest", { destinations: [{ ...NGINX, server: { ...NGINX.server!, image: "nginx:latest" } }] }, "destinations[0].server.image", /"nginx:latest" is tagged latest, which moves/],
+    ["server image from a registry with a port, untagged", { destinations: [{ ...NGINX, server: { ...NGINX.server!, image: "registry.local:5000/nginx" } }] }, "destinations[0].server.image", /has no tag or digest/],
+    ["gateway chart version a range", { gateway: { chartVersion: ">=1.0.0" } }, "gateway.chartVersion", /">=1.0.0" is not an exact chart version/],
+    ["gateway chart version a wildcard", { gateway: { chartVersion: "*" } }, "gateway.chartVersion", /not an exact chart version/],
+    ["gateway chart version a tilde range", { gateway: { chartVersion: "~1.28.0" } }, "gateway.chartVersion", /not an exact chart version/],
+    ["gateway chart version without patch", { gateway: { chartVersion: "1.28" } }, "gateway.chartVersion", /not an exact chart version/],
+    ["lockdown of kube-system", { lockdown: { namespaces: ["apps", "kube-system"] } }, "lockdown.namespaces[1]", /"kube-system" must not be locked down: it is kube-system: CoreDNS/],
+    ["lockdown of the control plane", { lockdown: { namespaces: ["istiod-ns"], controlPlaneNamespace: "istiod-ns" }, gateway: { namespace: "egress" } }, "lockdown.namespaces[0]", /it is lockdown.controlPlaneNamespace: istiod would lose/],
+    ["lockdown of the gateway's namespace", { lockdown: { namespaces: ["egress"] }, gateway: { namespace: "egress" } }, "lockdown.namespaces[0]", /it is gateway.namespace: the egress gateway itself would be cut off/],
+    ["lockdown of istio-system by default", { lockdown: { namespaces: ["istio-system"] } }, "lockdown.namespaces[0]", /must not be locked down/],
     ["credential not a Secret name", { destinations: [{ ...PARTNER, credentialName: "Client Credential" }] }, "destinations[0].credentialName", /not a DNS name/],
     ["two destinations, one credential", { destinations: [NGINX, { ...PARTNER, credentialName: "client-credential" }] }, "destinations[1].credentialName", /already uses/],
     ["a MUTUAL credential named like a SIMPLE one's secret", { destinations: [NGINX, { ...PARTNER, mode: "MUTUAL", credentialName: "client-credential-cacert" }] }, "destinations[1].credentialName", /claims secret "client-credential-cacert"/],
@@ -115,6 +152,82 @@ describe("config validation", () => {
             ["partner", "SIMPLE", "client-credential-partner", 443],
         ]);
         assert.strictEqual(config.gateway.namespace, "demo-istio");
+    });
+
+    it("accepts outside hosts, narrow wildcards and pinned images as they are", () => {
+        const image = "registry.local:5000/nginx-unprivileged@sha256:" + "a".repeat(64);
+        const config = resolveConfig({
+            destinations: [
+                { ...PARTNER, host: "api.partner.example.org", subjectAltNames: ["*.partner.example.org", "*.example.org"] },
+                { ...NGINX, subjectAltNames: ["*.mesh-external.svc.cluster.local"], server: { ...NGINX.server!, image } },
+                { name: "tagged", host: "web.tools.svc.cluster.local", server: { namespace: "tools", name: "web", image: "registry.local:5000/nginx:1.27.3" } },
+            ],
+            gateway: { chartVersion: "1.28.0-beta.1" },
+            lockdown: { namespaces: ["apps", "default"] },
+        });
+        assert.deepStrictEqual(config.destinations.map((d) => [d.host, d.subjectAltNames, d.server?.image]), [
+            ["api.partner.example.org", ["*.partner.example.org", "*.example.org"], undefined],
+            ["my-nginx.mesh-external.svc.cluster.local", ["*.mesh-external.svc.cluster.local"], image],
+            ["web.tools.svc.cluster.local", [], "registry.local:5000/nginx:1.27.3"],
+        ]);
+        assert.strictEqual(config.gateway.chartVersion, "1.28.0-beta.1");
+    });
+
+    describe("never repeats a value longer than a name in a message", () => {
+        const privateKeyPem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const keyLines = privateKeyPem.split("\n").filter((line) => line.length > 0);
+        /** Every place a config holds a value, filled with valid values so each refusal is the pasted key's. */
+        const fullArgs = (): EgressTlsOriginationArgs => ({
+            ...multiDestinationArgs(),
+            ca: { organization: "Example", commonName: "example.com", algorithm: "ECDSA", rsaBits: 2048, ecdsaCurve: "P256", validityHours: 48, earlyRenewalHours: 2, rotation: "r" },
+            lockdown: { namespaces: ["apps-a"], controlPlaneNamespace: "istio-system" },
+            verify: true,
+            verifyNamespace: "verify",
+            istioApiVersion: "networking.istio.io/v1",
+        });
+        const withValueAt = (value: unknown, path: Path, replacement: unknown): unknown => {
+            if (path.length === 0) return replacement;
+            const [head, ...rest] = path;
+            const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
+            copy[head] = withValueAt(copy[head], rest, replacement);
+            return copy;
+        };
+        function assertKeyNotEchoed(input: unknown, where: string): void {
+            assert.throws(() => resolveConfig(input as EgressTlsOriginationArgs), (error: unknown) => {
+                assert.ok(error instanceof ConfigError, `${where}: expected a ConfigError, got ${error}`);
+                for (const line of keyLines) assert.ok(!error.message.includes(line), `${where}: the message repeats "${line}": ${error.message}`);
+                assert.ok(!/PRIVATE KEY/.test(error.message), `${where}: ${error.message}`);
+                return true;
+            }, where);
+        }
+
+        it("with the key pasted into host, by field and a short description", () => {
+            assert.throws(() => resolveConfig({ destinations: [{ ...PARTNER, host: privateKeyPem }] }),
+                { message: `egress-tls: destinations[0].host: (a text of ${privateKeyPem.length} characters, not shown) is not a DNS name (lowercase labels of letters, digits and '-', separated by dots)` });
+        });
+
+        it("with the key pasted into a selector's value or key", () => {
+            assertKeyNotEchoed({ destinations: [NGINX], gateway: { selector: { istio: privateKeyPem } } }, "selector value");
+            assertKeyNotEchoed({ destinations: [NGINX], gateway: { selector: { [privateKeyPem]: "egressgateway" } } }, "selector key");
+            assertKeyNotEchoed({ destinations: [{ ...NGINX, [privateKeyPem]: "x" }] }, "field name");
+        });
+
+        it("with the key pasted into any one field of a full config, and as one line of it", () => {
+            const base = fullArgs();
+            assert.doesNotThrow(() => resolveConfig(base), "the full config is valid");
+            const paths = allPaths(base);
+            assert.ok(paths.length > 40, `${paths.length} places tried`);
+            for (const path of paths) {
+                for (const pasted of [privateKeyPem, keyLines[1], keyLines.slice(1).join("")]) {
+                    const input = withValueAt(base, path, pasted);
+                    try {
+                        resolveConfig(input as EgressTlsOriginationArgs);
+                    } catch {
+                        assertKeyNotEchoed(input, path.join("."));
+                    }
+                }
+            }
+        });
     });
 
     it("accepts a server namespace shared by two destinations", () => {

@@ -2,8 +2,11 @@ import { CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGate
 import { objectNames } from "../naming";
 import {
     caCertificates, ConfigError, dnsLabel, dnsName, integer, isObject, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
-    optionalString, rejectDuplicates, requireObject, serviceName,
+    optionalString, rejectDuplicates, requireObject, serviceName, shown,
 } from "./fieldCheckers";
+import { outsideHost, subjectAltName } from "./hosts";
+import { exactChartVersion, pinnedImage } from "./pinning";
+import { lockdownExclusions, rejectReservedSecretName } from "./reservedNames";
 import {
     DEFAULTS, ECDSA_CURVES, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway,
     ResolvedLockdown, ResolvedServer, RSA_BITS, SYSTEM_NAMESPACES, TLS_MODES,
@@ -18,11 +21,9 @@ const HELM_RELEASE_NAME_MAX = 53;
 
 function credentialName(value: unknown, field: string, destinationName: string): string {
     const name = dnsName(value ?? `${DEFAULTS.credentialNamePrefix}${destinationName}`, field);
-    if (/^(istio|prometheus)/.test(name)) {
-        throw new ConfigError(field, `"${name}" starts with "istio" or "prometheus"; Istio ignores such secrets for credentialName`);
-    }
     const caOnlySecret = objectNames.caOnlyCredentialSecret(name);
-    if (caOnlySecret.length > 253) throw new ConfigError(field, `"${name}" leaves no room for the "${caOnlySecret.slice(name.length)}" suffix`);
+    if (caOnlySecret.length > 253) throw new ConfigError(field, `${shown(name)} leaves no room for the "${caOnlySecret.slice(name.length)}" suffix`);
+    for (const secretName of credentialSecretNames(name)) rejectReservedSecretName(secretName, field);
     return name;
 }
 
@@ -31,7 +32,7 @@ function resolveServer(value: unknown, field: string): ResolvedServer {
     return {
         namespace: dnsLabel(server.namespace, `${field}.namespace`),
         name: serviceName(server.name, `${field}.name`),
-        image: nonEmptyString(server.image, `${field}.image`, DEFAULTS.serverImage),
+        image: pinnedImage(server.image, `${field}.image`, DEFAULTS.serverImage),
     };
 }
 
@@ -40,12 +41,12 @@ function resolveDestination(value: unknown, field: string): ResolvedDestination 
     const destination = requireObject(value, field, keys);
     const name = dnsLabel(destination.name, `${field}.name`);
     if (destination.host === undefined) throw new ConfigError(`${field}.host`, "is required");
-    const host = dnsName(destination.host, `${field}.host`);
+    const server = destination.server === undefined ? undefined : resolveServer(destination.server, `${field}.server`);
+    const host = server ? dnsName(destination.host, `${field}.host`) : outsideHost(destination.host, `${field}.host`);
     const port = integer(destination.port, `${field}.port`, DEFAULTS.port, 1, 65535);
     if (port === 80) throw new ConfigError(`${field}.port`, "80 is the mesh-side plain-HTTP port; the TLS port must differ");
-    const server = destination.server === undefined ? undefined : resolveServer(destination.server, `${field}.server`);
     if (server && !host.startsWith(`${server.name}.${server.namespace}.svc.`)) {
-        throw new ConfigError(`${field}.host`, `"${host}" is not the in-cluster name of server ${server.namespace}/${server.name} (${server.name}.${server.namespace}.svc.<cluster domain>)`);
+        throw new ConfigError(`${field}.host`, `${shown(host)} is not the in-cluster name of server ${server.namespace}/${server.name} (${server.name}.${server.namespace}.svc.<cluster domain>)`);
     }
     if (server && destination.caCertPem !== undefined) {
         throw new ConfigError(`${field}.caCertPem`, "is not allowed with server: the component makes that server's CA");
@@ -62,7 +63,7 @@ function resolveDestination(value: unknown, field: string): ResolvedDestination 
         credentialName: credentialName(destination.credentialName, `${field}.credentialName`, name),
         caCertPem: destination.caCertPem === undefined ? undefined : caCertificates(destination.caCertPem, `${field}.caCertPem`),
         server,
-        subjectAltNames: subjectAltNames.map((san, index) => dnsName(san, `${field}.subjectAltNames[${index}]`, true)),
+        subjectAltNames: subjectAltNames.map((san, index) => subjectAltName(san, `${field}.subjectAltNames[${index}]`)),
     };
 }
 
@@ -72,20 +73,20 @@ function rejectDuplicateServers(destinations: ResolvedDestination[]): void {
     rejectDuplicates(servers, (i) => `destinations[${i}].server.name`, "server");
 }
 
-/** The Secret names a destination's credential occupies in the gateway namespace, claimed or read by Istio. */
-function credentialSecretNames(destination: ResolvedDestination): string[] {
-    return [destination.credentialName, objectNames.caOnlyCredentialSecret(destination.credentialName)];
+/** The Secret names a credential occupies in the gateway namespace, claimed or read by Istio. */
+function credentialSecretNames(credential: string): string[] {
+    return [credential, objectNames.caOnlyCredentialSecret(credential)];
 }
 
 function rejectCredentialCollisions(destinations: ResolvedDestination[]): void {
     const owner = new Map<string, number>();
     destinations.forEach((destination, index) => {
-        for (const secretName of credentialSecretNames(destination)) {
+        for (const secretName of credentialSecretNames(destination.credentialName)) {
             const first = owner.get(secretName);
             if (first !== undefined && first !== index) {
                 throw new ConfigError(
                     `destinations[${index}].credentialName`,
-                    `"${destination.credentialName}" claims secret "${secretName}", which destinations[${first}] (${destinations[first].name}) already uses`,
+                    `${shown(destination.credentialName)} claims secret ${shown(secretName)}, which destinations[${first}] (${destinations[first].name}) already uses`,
                 );
             }
             owner.set(secretName, index);
@@ -100,14 +101,14 @@ function resolveGateway(value: unknown): ResolvedGateway {
     const name = dnsLabel(gateway.name, `${field}.name`, DEFAULTS.gateway.name);
     const deploy = optionalBoolean(gateway.deploy, `${field}.deploy`);
     if (deploy && name.length > HELM_RELEASE_NAME_MAX) {
-        throw new ConfigError(`${field}.name`, `"${name}" names the gateway's Helm release, which allows at most ${HELM_RELEASE_NAME_MAX} characters`);
+        throw new ConfigError(`${field}.name`, `${shown(name)} names the gateway's Helm release, which allows at most ${HELM_RELEASE_NAME_MAX} characters`);
     }
     return {
         namespace: dnsLabel(gateway.namespace, `${field}.namespace`, DEFAULTS.gateway.namespace),
         name,
         selector,
         deploy,
-        chartVersion: nonEmptyString(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion),
+        chartVersion: exactChartVersion(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion),
     };
 }
 
@@ -138,17 +139,20 @@ function resolveCa(value: unknown): ResolvedCa {
     };
 }
 
-function resolveLockdown(value: unknown): ResolvedLockdown | undefined {
+function resolveLockdown(value: unknown, gateway: ResolvedGateway): ResolvedLockdown | undefined {
     if (value === undefined) return undefined;
     const lockdown = requireObject(value, "lockdown", ["namespaces", "controlPlaneNamespace"] satisfies (keyof EgressLockdown)[]);
     if (lockdown.namespaces === undefined) throw new ConfigError("lockdown.namespaces", "is required");
     const namespaces = list(lockdown.namespaces, "lockdown.namespaces").map((ns, i) => dnsLabel(ns, `lockdown.namespaces[${i}]`));
     if (namespaces.length === 0) throw new ConfigError("lockdown.namespaces", "must list at least one namespace");
     rejectDuplicates(namespaces, (i) => `lockdown.namespaces[${i}]`, "namespace");
-    return {
-        namespaces,
-        controlPlaneNamespace: dnsLabel(lockdown.controlPlaneNamespace, "lockdown.controlPlaneNamespace", DEFAULTS.controlPlaneNamespace),
-    };
+    const controlPlaneNamespace = dnsLabel(lockdown.controlPlaneNamespace, "lockdown.controlPlaneNamespace", DEFAULTS.controlPlaneNamespace);
+    const excluded = lockdownExclusions(gateway.namespace, controlPlaneNamespace);
+    namespaces.forEach((namespace, i) => {
+        const why = excluded.get(namespace);
+        if (why !== undefined) throw new ConfigError(`lockdown.namespaces[${i}]`, `${shown(namespace)} must not be locked down: it is ${why}`);
+    });
+    return { namespaces, controlPlaneNamespace };
 }
 
 /** Namespaces the component creates must not be ones that exist already or that another part of the config names. */
@@ -168,7 +172,7 @@ function rejectNamespaceClashes(config: ResolvedConfig): void {
     if (config.verify) created.push([config.verifyNamespace, "verifyNamespace"]);
     for (const [namespace, field] of created) {
         const owner = taken.get(namespace);
-        if (owner !== undefined) throw new ConfigError(field, `namespace "${namespace}" is ${owner.startsWith("a ") ? owner : `also ${owner}`}; the component creates and deletes this namespace, so it must be its own`);
+        if (owner !== undefined) throw new ConfigError(field, `namespace ${shown(namespace)} is ${owner.startsWith("a ") ? owner : `also ${owner}`}; the component creates and deletes this namespace, so it must be its own`);
         taken.set(namespace, field);
     }
 }
@@ -187,13 +191,14 @@ export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
     rejectDuplicates(destinations.map((d) => d.host), (i) => `destinations[${i}].host`, "host");
     rejectDuplicateServers(destinations);
     rejectCredentialCollisions(destinations);
+    const gateway = resolveGateway(input.gateway);
     const config: ResolvedConfig = {
         destinations,
-        gateway: resolveGateway(input.gateway),
+        gateway,
         routingNamespace: dnsLabel(input.routingNamespace, "routingNamespace", DEFAULTS.routingNamespace),
         istioApiVersion: oneOf(input.istioApiVersion, "istioApiVersion", ISTIO_API_VERSIONS, DEFAULTS.istioApiVersion),
         ca: resolveCa(input.ca),
-        lockdown: resolveLockdown(input.lockdown),
+        lockdown: resolveLockdown(input.lockdown, gateway),
         verify: optionalBoolean(input.verify, "verify"),
         verifyNamespace: dnsLabel(input.verifyNamespace, "verifyNamespace", DEFAULTS.verifyNamespace),
     };
