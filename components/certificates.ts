@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { ResolvedCa, ResolvedDestination, ResolvedGateway } from "./config";
+import { acceptedServerNames, ResolvedCa, ResolvedDestination, ResolvedGateway } from "./config";
 import { childName, objectNames } from "./naming";
 
 /**
@@ -102,9 +102,9 @@ function leaf(
     return { certPem: cert.certPem, keyPem: key.privateKeyPem, caCertPem: issuer.certPem };
 }
 
-/** Envoy checks subjectAltName, never the CN: the host and every accepted name go into dnsNames. */
+/** Envoy checks subjectAltName, never the CN: the host and every name the gateway accepts go into dnsNames. */
 function serverDnsNames(destination: ResolvedDestination): string[] {
-    return [...new Set([destination.host, ...destination.subjectAltNames])];
+    return [...new Set([destination.host, ...acceptedServerNames(destination)])];
 }
 
 /**

@@ -91,7 +91,7 @@ describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
         assert.strictEqual(origination.spec.host, HOST);
         assert.deepStrictEqual(origination.spec.trafficPolicy.portLevelSettings, [{
             port: { number: 443 },
-            tls: { mode: "SIMPLE", credentialName: "client-credential", sni: HOST },
+            tls: { mode: "SIMPLE", credentialName: "client-credential", sni: HOST, subjectAltNames: ["my-nginx.mesh-external.svc.cluster.local"] },
         }]);
     });
 

@@ -77,15 +77,21 @@ describe("Istio specs", () => {
             exportTo: ["."],
             trafficPolicy: {
                 loadBalancer: { simple: "ROUND_ROBIN" },
-                portLevelSettings: [{ port: { number: 443 }, tls: { mode: "SIMPLE", credentialName: "client-credential", sni: HOST } }],
+                portLevelSettings: [{
+                    port: { number: 443 },
+                    tls: { mode: "SIMPLE", credentialName: "client-credential", sni: HOST, subjectAltNames: ["my-nginx.mesh-external.svc.cluster.local"] },
+                }],
             },
         });
     });
 
-    it("origination DestinationRule: MUTUAL on the destination's port; subjectAltNames when given", () => {
+    it("origination DestinationRule: MUTUAL on the destination's port; subjectAltNames the host by default, or as given", () => {
         assert.deepStrictEqual(renderOriginationDestinationRule(billing).trafficPolicy?.portLevelSettings?.[0], {
             port: { number: 8443 },
-            tls: { mode: "MUTUAL", credentialName: "client-credential-billing", sni: "billing.payments.svc.cluster.local" },
+            tls: {
+                mode: "MUTUAL", credentialName: "client-credential-billing", sni: "billing.payments.svc.cluster.local",
+                subjectAltNames: ["billing.payments.svc.cluster.local"],
+            },
         });
         assert.deepStrictEqual(renderOriginationDestinationRule(partner).trafficPolicy?.portLevelSettings?.[0].tls?.subjectAltNames,
             ["api.partner.example.org", "*.partner.example.org"]);
@@ -127,6 +133,8 @@ describe("nginx.conf", () => {
             "ssl_client_certificate /etc/nginx-ca-certs/ca.crt;",
             "ssl_verify_client off;",
             "ssl_protocols TLSv1.2 TLSv1.3;",
+            "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;",
+            "ssl_prefer_server_ciphers off;",
             "root /usr/share/nginx/html;",
             "pid /tmp/nginx.pid;",
         ]) {

@@ -49,6 +49,15 @@ export interface ResolvedDestination {
     subjectAltNames: string[];
 }
 
+/**
+ * The names the gateway accepts in the server's certificate: the user's `subjectAltNames`, or the host. The origination
+ * rule always states them, because Istio checks the name only against a rule's (or ServiceEntry's) subjectAltNames once
+ * the rule sets `sni`, which ours does; the in-cluster server's certificate carries every one of them.
+ */
+export function acceptedServerNames(destination: Pick<ResolvedDestination, "host" | "subjectAltNames">): string[] {
+    return destination.subjectAltNames.length > 0 ? destination.subjectAltNames : [destination.host];
+}
+
 export interface ResolvedGateway {
     namespace: string;
     name: string;

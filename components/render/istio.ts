@@ -2,7 +2,7 @@ import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio
 import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway" with { "resolution-mode": "import" };
 import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry" with { "resolution-mode": "import" };
 import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService" with { "resolution-mode": "import" };
-import { ResolvedConfig, ResolvedDestination, ResolvedGateway } from "../config";
+import { acceptedServerNames, ResolvedConfig, ResolvedDestination, ResolvedGateway } from "../config";
 import { objectNames } from "../naming";
 
 // Specs are typed by the upstream CRD schemas, so a misspelt field fails to compile instead of being pruned by the API server.
@@ -75,6 +75,11 @@ export function renderVirtualService(destination: ResolvedDestination, gateway: 
 /**
  * Gateway → host: TLS originated with the SDS credential. Exported to its own namespace only, so no sidecar
  * elsewhere tries to originate TLS with a credential it cannot read.
+ *
+ * `subjectAltNames` is always set. With `sni` set, Istio turns on neither auto-SNI nor Envoy's automatic SAN check
+ * against the request's host (istio/istio pilot/pkg/networking/core/cluster_tls.go, setAutoSniAndAutoSanValidation:
+ * for a cluster that is not a dynamic forward proxy, auto SAN validation only when `sni` is empty and `subjectAltNames`
+ * is empty), so without a list the gateway would accept any certificate the CA signed, for any name.
  */
 export function renderOriginationDestinationRule(destination: ResolvedDestination): DestinationRuleSpec {
     return {
@@ -88,7 +93,7 @@ export function renderOriginationDestinationRule(destination: ResolvedDestinatio
                     mode: destination.mode,
                     credentialName: destination.credentialName,
                     sni: destination.host,
-                    ...(destination.subjectAltNames.length > 0 ? { subjectAltNames: destination.subjectAltNames } : {}),
+                    subjectAltNames: acceptedServerNames(destination),
                 },
             }],
         },

@@ -13,6 +13,16 @@ export const SERVER_PATHS = {
 /** The unprivileged image cannot bind ports below 1024; the Service maps the destination port here. */
 export const SERVER_CONTAINER_PORT = 8443;
 
+/**
+ * TLS 1.2 suites: Mozilla's "intermediate" profile without its DHE entries, so every suite is forward-secret (ECDHE)
+ * and authenticated-encrypted (GCM or ChaCha20-Poly1305). Without `ssl_ciphers`, nginx accepts static-RSA and CBC suites
+ * such as AES128-SHA. TLS 1.3 suites are all AEAD and are not set by this directive.
+ */
+export const TLS12_CIPHERS = [
+    "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+];
+
 /** Key of the CA certificate in the `<name>-ca-certs` Secret. */
 export const CA_CERT_KEY = "ca.crt";
 
@@ -55,6 +65,8 @@ http {
 
     server_name ${destination.host};
     ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ${TLS12_CIPHERS.join(":")};
+    ssl_prefer_server_ciphers off; # every suite offered is strong: let the client pick what its hardware does fastest
     ssl_certificate ${SERVER_PATHS.serverCerts}/tls.crt;
     ssl_certificate_key ${SERVER_PATHS.serverCerts}/tls.key;
     ssl_client_certificate ${SERVER_PATHS.caCerts}/${CA_CERT_KEY};
