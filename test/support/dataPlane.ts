@@ -4,7 +4,7 @@ import { ResolvedConfig, ResolvedDestination, resolveConfig } from "../../compon
 import { ProgramRun } from "./harness";
 import { nginxPerTest, RunningNginx, serverDeployment } from "./nginx";
 import { runComponent } from "./scenarios";
-import { GatewayCredential, gatewayCredential } from "./tlsClient";
+import { declaredUpstreamTls, UpstreamTls } from "./tlsClient";
 import { SimulatedProviders } from "./tlsProvider";
 
 /** The TLS versions nginx is configured for, each pinned in turn by the data-plane tests. */
@@ -15,8 +15,8 @@ export interface DataPlane {
     readonly run: ProgramRun;
     readonly config: ResolvedConfig;
     destination(name: string): ResolvedDestination;
-    /** The credential the gateway holds for the destination. */
-    credential(name: string): GatewayCredential;
+    /** What the gateway is configured with for the destination: its declared origination rule and credential. */
+    upstream(name: string): UpstreamTls;
     /** nginx serving the destination's in-cluster server from `registrations` (the run's by default), stopped after the test. */
     serve(name: string, registrations?: ProgramRun): Promise<RunningNginx>;
 }
@@ -49,8 +49,8 @@ export function dataPlanePerSuite(args: () => EgressTlsOriginationArgs): DataPla
             assert.ok(found, `destination ${name}`);
             return found;
         },
-        credential(name) {
-            return gatewayCredential(plane.run, plane.config.gateway, plane.destination(name));
+        upstream(name) {
+            return declaredUpstreamTls(plane.run, plane.config.gateway.namespace, plane.destination(name));
         },
         serve(name, registrations = plane.run) {
             const { server } = plane.destination(name);

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { chmodSync, chownSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +12,8 @@ import { ProgramRun, Registration } from "./harness";
 const IMAGE_CONTENT = {
     confPath: "/etc/nginx/nginx.conf",
     htmlRoot: "/usr/share/nginx/html",
+    /** The image's USER (and its group), used when the pod does not say whom to run as. */
+    user: 101,
 };
 
 /**
@@ -46,15 +48,28 @@ Commercial support is available at
 /** The modes Kubernetes gives when a volume names none: 0644 for ConfigMap and Secret files, 0777 for an emptyDir. */
 const KUBERNETES_FILE_MODE = 0o644;
 const EMPTY_DIR_MODE = 0o777;
+const DIRECTORY_MODE = 0o755;
+const ROOT = 0;
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 const LOG_TIMEOUT_MS = 5_000;
 const PORT_ATTEMPTS = 3;
 const POLL_INTERVAL_MS = 25;
 
+/**
+ * Who the container's processes are, from the Deployment's securityContexts (the container's overriding the pod's, the
+ * image's user when neither says), and the pod's fsGroup, which the kubelet adds to their groups.
+ */
+export interface PodIdentity {
+    uid: number;
+    gid: number;
+    fsGroup?: number;
+}
+
 /** A server container's filesystem, laid out under `rootfs`: each container path `p` is at `rootfs + p`. */
 export interface ServerFiles {
     rootfs: string;
+    identity: PodIdentity;
     /** Container paths the layout provides and the rewrite maps: every volume mount, then the image's html root. */
     containerPaths: string[];
     /** The Deployment's container ports. */
@@ -82,22 +97,63 @@ function decode(entries: { [key: string]: string }, encoding: BufferEncoding): {
     return Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Buffer.from(value, encoding)]));
 }
 
+/** Owner, group and mode of a path as the container would see it. */
+interface Ownership {
+    uid: number;
+    gid: number;
+    mode: number;
+}
+
+/**
+ * Gives `file` its container ownership. As root this is the real thing (the container's processes then run under that
+ * uid and groups, see startNginx). As anyone else, chown is not allowed: the file stays ours, and its owner bits become
+ * exactly the access the container's user would have (owner, else group or fsGroup, else other bits), so the same
+ * reads and writes succeed or fail.
+ */
+function applyOwnership(file: string, ownership: Ownership, identity: PodIdentity): void {
+    if (runsAsRoot()) {
+        chownSync(file, ownership.uid, ownership.gid);
+        chmodSync(file, ownership.mode);
+        return;
+    }
+    const inGroup = ownership.gid === identity.gid || ownership.gid === identity.fsGroup;
+    const access = identity.uid === ownership.uid ? (ownership.mode >> 6) & 7 : inGroup ? (ownership.mode >> 3) & 7 : ownership.mode & 7;
+    // A directory stays ours to fill and remove; the files in it carry the model.
+    chmodSync(file, statSync(file).isDirectory() ? 0o700 : access << 6);
+}
+
+function runsAsRoot(): boolean {
+    return process.getuid?.() === ROOT;
+}
+
+/**
+ * What the kubelet makes of a volume's files and directories: owned by root; with an fsGroup, their group is the fsGroup
+ * and a read-only volume's files gain group read (pkg/volume/volume_linux.go, SetVolumeOwnership: `roMask` 0440, setgid
+ * on directories). Without fsGroup they stay root:root with the mode the volume names.
+ */
+function kubeletOwnership(mode: number, identity: PodIdentity, directory: boolean): Ownership {
+    if (identity.fsGroup === undefined) return { uid: ROOT, gid: ROOT, mode };
+    return { uid: ROOT, gid: identity.fsGroup, mode: mode | 0o440 | (directory ? 0o2110 : 0) };
+}
+
 /** Writes a ConfigMap or Secret volume as the kubelet projects it: every key, or only `items` at their paths, with their modes. */
-function projectVolume(directory: string, files: { [key: string]: Buffer }, source: any, volumeName: string): void {
+function projectVolume(directory: string, files: { [key: string]: Buffer }, source: any, volumeName: string, identity: PodIdentity): void {
     const items: { key: string; path: string; mode?: number }[] = source.items ?? Object.keys(files).map((key) => ({ key, path: key }));
     for (const item of items) {
         const content = files[item.key];
         if (content === undefined) throw new Error(`volume ${volumeName}: key ${item.key} is not in its ${source.secretName ? "Secret" : "ConfigMap"}`);
         const file = path.join(directory, item.path);
         mkdirSync(path.dirname(file), { recursive: true });
-        writeFileWithMode(file, content, item.mode ?? source.defaultMode ?? KUBERNETES_FILE_MODE);
+        writeFileSync(file, content);
+        applyOwnership(file, kubeletOwnership(item.mode ?? source.defaultMode ?? KUBERNETES_FILE_MODE, identity, false), identity);
     }
 }
 
-/** chmod after writing, so the mode is Kubernetes' and not cut down by this process's umask. */
-function writeFileWithMode(file: string, content: string | Buffer, mode: number): void {
-    writeFileSync(file, content);
-    chmodSync(file, mode);
+/** The container's identity, as the kubelet and the runtime derive it from the Deployment's pod template. */
+function podIdentity(pod: any, container: any): PodIdentity {
+    const uid = container.securityContext?.runAsUser ?? pod.securityContext?.runAsUser ?? IMAGE_CONTENT.user;
+    const gid = container.securityContext?.runAsGroup ?? pod.securityContext?.runAsGroup ?? IMAGE_CONTENT.user;
+    return { uid, gid, fsGroup: pod.securityContext?.fsGroup };
 }
 
 /**
@@ -109,6 +165,7 @@ export function layOutServerFiles(run: ProgramRun, deployment: Registration): Se
     const pod = deployment.inputs.spec.template.spec;
     if (pod.containers.length !== 1) throw new Error(`Deployment ${namespace}/${deployment.inputs.metadata.name}: expected one container, found ${pod.containers.length}`);
     const [container] = pod.containers;
+    const identity = podIdentity(pod, container);
     const workDir = mkdtempSync(path.join(os.tmpdir(), "egress-tls-nginx-"));
     const rootfs = path.join(workDir, "rootfs");
     const containerPaths: string[] = [];
@@ -123,7 +180,7 @@ export function layOutServerFiles(run: ProgramRun, deployment: Registration): Se
             emptyDirs.push(directory);
         } else if (volume.configMap || volume.secret) {
             const { files, source } = volumeSourceFiles(run, namespace, volume);
-            projectVolume(directory, files, source, volume.name);
+            projectVolume(directory, files, source, volume.name, identity);
         } else {
             throw new Error(`volume ${volume.name}: only configMap, secret and emptyDir volumes are laid out`);
         }
@@ -131,16 +188,23 @@ export function layOutServerFiles(run: ProgramRun, deployment: Registration): Se
     }
     const htmlRoot = path.join(rootfs, IMAGE_CONTENT.htmlRoot);
     mkdirSync(htmlRoot, { recursive: true });
-    writeFileWithMode(path.join(htmlRoot, "index.html"), STOCK_INDEX_HTML, 0o644);
+    const page = path.join(htmlRoot, "index.html");
+    writeFileSync(page, STOCK_INDEX_HTML);
+    applyOwnership(page, { uid: ROOT, gid: ROOT, mode: 0o644 }, identity);
     containerPaths.push(IMAGE_CONTENT.htmlRoot);
-    // The container runs nginx as UID 101 throughout. Here CI runs it as root, whose workers drop to `nobody`: they
-    // serve the html, so every directory (mkdtemp's 0700 included) must be traversable by others. Files keep
-    // Kubernetes' modes: the Secrets' 0440 keys are read by the master alone, as their owner.
+    // Directories: the image's and the mount points are root's 0755 (mkdtemp's 0700 included, as the path to them);
+    // an emptyDir is 0777, and with an fsGroup it is that group's, setgid.
+    const mountDirectories = new Set(container.volumeMounts.map((mount: any) => path.join(rootfs, mount.mountPath)));
     for (const directory of [workDir, ...readdirSync(workDir, { recursive: true, encoding: "utf8" }).map((entry) => path.join(workDir, entry))]) {
-        if (statSync(directory).isDirectory()) chmodSync(directory, emptyDirs.includes(directory) ? EMPTY_DIR_MODE : 0o755);
+        if (!statSync(directory).isDirectory()) continue;
+        const ownership = emptyDirs.includes(directory) ? kubeletOwnership(EMPTY_DIR_MODE, identity, true)
+            : mountDirectories.has(directory) ? kubeletOwnership(DIRECTORY_MODE, identity, true)
+            : { uid: ROOT, gid: ROOT, mode: DIRECTORY_MODE };
+        applyOwnership(directory, ownership, identity);
     }
     return {
         rootfs,
+        identity,
         containerPaths,
         containerPorts: (container.ports ?? []).map((p: any) => p.containerPort),
         conf: readFileSync(path.join(rootfs, IMAGE_CONTENT.confPath), "utf8"),
@@ -272,9 +336,11 @@ class NginxProcess implements RunningNginx {
  * The conf logs to `/dev/stdout` and `/dev/stderr`, which nginx opens by name. Node's stdio pipes are Unix sockets, and
  * Linux refuses to open a socket through /dev/std* (ENXIO), so the child writes to plain files instead.
  */
-function spawnWithOutputFiles(command: string, args: string[], logs: { stdout: string; stderr: string }): ChildProcess {
+function spawnWithOutputFiles(command: string, args: string[], logs: { stdout: string; stderr: string }, identity: PodIdentity): ChildProcess {
     const stdout = openSync(logs.stdout, "a");
     const stderr = openSync(logs.stderr, "a");
+    // nginx reopens /dev/stdout by name, which checks the file's permissions against the container's user.
+    if (runsAsRoot()) for (const file of [logs.stdout, logs.stderr]) chownSync(file, identity.uid, identity.gid);
     try {
         return spawn(command, args, { stdio: ["ignore", stdout, stderr] });
     } finally {
@@ -284,10 +350,20 @@ function spawnWithOutputFiles(command: string, args: string[], logs: { stdout: s
 }
 
 /**
- * Runs Debian's nginx on what the Deployment mounts, listening on 127.0.0.1 at a port the OS picks. `-g` adds only
- * `daemon off;` (a command-line global directive, so the conf stays as rendered) to keep nginx a child we can stop.
- * No `user` is given: run as root (as in CI), the workers drop to `nobody`, for whom the layout is readable; run as
- * anyone else, nginx stays that user. The conf sets every path nginx writes, so no compiled-in default is used.
+ * `nginx …` as the container's user: as root, setpriv switches to the pod's uid and gid with the fsGroup as its one
+ * supplementary group (as the runtime starts the container), and the files carry the kubelet's owners. As anyone else
+ * nginx runs as us, on files whose owner bits are that user's access (see applyOwnership).
+ */
+function asContainerUser(identity: PodIdentity, nginxArgs: string[]): [string, string[]] {
+    if (!runsAsRoot()) return ["nginx", nginxArgs];
+    const groups = identity.fsGroup === undefined ? ["--clear-groups"] : ["--groups", String(identity.fsGroup)];
+    return ["setpriv", ["--reuid", String(identity.uid), "--regid", String(identity.gid), ...groups, "--", "nginx", ...nginxArgs]];
+}
+
+/**
+ * Runs Debian's nginx on what the Deployment mounts, as the pod's user, listening on 127.0.0.1 at a port the OS picks.
+ * `-g` adds only `daemon off;` (a command-line global directive, so the conf stays as rendered) to keep nginx a child we
+ * can stop. The conf sets every path nginx writes, so no compiled-in default is used.
  */
 export async function startNginx(run: ProgramRun, deployment: Registration): Promise<RunningNginx> {
     const files = layOutServerFiles(run, deployment);
@@ -298,7 +374,8 @@ export async function startNginx(run: ProgramRun, deployment: Registration): Pro
         const confPath = path.join(workDir, "nginx.conf");
         writeFileSync(confPath, conf);
         const logs = { stdout: path.join(workDir, `stdout-${attempt}.log`), stderr: path.join(workDir, `stderr-${attempt}.log`) };
-        const child = spawnWithOutputFiles("nginx", ["-e", "stderr", "-p", workDir, "-c", confPath, "-g", "daemon off;"], logs);
+        const [command, args] = asContainerUser(files.identity, ["-e", "stderr", "-p", workDir, "-c", confPath, "-g", "daemon off;"]);
+        const child = spawnWithOutputFiles(command, args, logs, files.identity);
         const nginx = new NginxProcess(port, files, conf, child, logs);
         try {
             await nginx.ready();

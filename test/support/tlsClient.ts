@@ -1,21 +1,12 @@
-import { X509Certificate } from "crypto";
 import * as https from "https";
 import { PeerCertificate, SecureVersion, TLSSocket } from "tls";
-import { ResolvedDestination, ResolvedGateway } from "../../components/config";
-import { ProgramRun } from "./harness";
+import { ProgramRun, Registration } from "./harness";
 import { secretFiles } from "./nginx";
 
 const REQUEST_TIMEOUT_MS = 5_000;
 
-/** What the egress gateway loads over SDS for one destination: the CA it trusts and, for MUTUAL, its client key pair. */
-export interface GatewayCredential {
-    caCrt: string;
-    tlsCrt?: string;
-    tlsKey?: string;
-}
-
 /**
- * The name of the credential Secret Istio's SDS reads for `credentialName`, in the gateway's namespace:
+ * The name of the credential Secret the component must declare for a mode, in the gateway's namespace:
  * `<credentialName>-cacert` (ca.crt) for SIMPLE, `<credentialName>` (tls.crt, tls.key, ca.crt) for MUTUAL. Istio's rule,
  * restated here rather than taken from the component's naming, so a wrong name in the component fails the test.
  */
@@ -23,55 +14,137 @@ export function istioCredentialSecretName(mode: string, credentialName: string):
     return mode === "MUTUAL" ? credentialName : `${credentialName}-cacert`;
 }
 
-/** The credential Secret the gateway reads for a destination, in its own namespace (see istioCredentialSecretName). */
-export function gatewayCredential(
-    run: ProgramRun,
-    gateway: Pick<ResolvedGateway, "namespace">,
-    destination: Pick<ResolvedDestination, "credentialName" | "mode">,
-): GatewayCredential {
-    const secretName = istioCredentialSecretName(destination.mode, destination.credentialName);
-    const files = secretFiles(run.object("Secret", gateway.namespace, secretName));
-    const key = (name: string): string | undefined => files[name]?.toString("utf8");
-    const caCrt = key("ca.crt");
-    if (caCrt === undefined) throw new Error(`Secret ${gateway.namespace}/${secretName} has no ca.crt`);
-    return { caCrt, tlsCrt: key("tls.crt"), tlsKey: key("tls.key") };
+/**
+ * What the egress gateway's Envoy is configured with to originate TLS to one host, as Istio builds it from the DECLARED
+ * origination DestinationRule and the Secrets in the gateway's namespace; nothing is taken from the component's own
+ * model of itself.
+ */
+export interface UpstreamTls {
+    /** The rule's `sni`; unset means Istio's auto SNI (the request's host). */
+    sni?: string;
+    /** The rule's `subjectAltNames`, empty when the rule has none. */
+    subjectAltNames: string[];
+    /** The CA bundle Envoy trusts, and nothing else. */
+    caCrt: string;
+    /** The client key pair Envoy presents, for MUTUAL. */
+    tlsCrt?: string;
+    tlsKey?: string;
+}
+
+type ClientTls = { mode: string; credentialName: string; sni?: string; subjectAltNames?: string[] };
+
+/** The one declared DestinationRule TLS setting with a credentialName for `host`:`port` (port-level wins, as in Istio). */
+function originationTls(run: ProgramRun, host: string, port: number): ClientTls {
+    const settings = run.objectsOfKind("DestinationRule")
+        .filter((rule: Registration) => rule.inputs.spec.host === host)
+        .map((rule) => {
+            const policy = rule.inputs.spec.trafficPolicy ?? {};
+            const portLevel = (policy.portLevelSettings ?? []).find((p: any) => p.port?.number === port);
+            return (portLevel?.tls ?? policy.tls) as ClientTls | undefined;
+        })
+        .filter((tls): tls is ClientTls => tls?.credentialName !== undefined);
+    if (settings.length !== 1) throw new Error(`expected one origination DestinationRule for ${host}:${port}, found ${settings.length}`);
+    return settings[0];
 }
 
 /**
- * Envoy's check of the server name: the certificate's subjectAltName DNS entries only, never the subject CN. Node's
- * default (`tls.checkServerIdentity`) falls back to the CN when a certificate has no DNS subjectAltName; this does not.
+ * Istio's credential lookup: Envoy asks for `<credentialName>-cacert` as its validation context in every mode
+ * (istio/istio pilot/pkg/security/model/authentication.go), and istiod answers with that Secret's ca.crt, or, when there
+ * is no such Secret, with `<credentialName>`'s (pilot/pkg/credentials/kube/secrets.go, GetCaCert). MUTUAL's key pair is
+ * `<credentialName>`'s tls.crt and tls.key.
  */
-function checkSubjectAltName(host: string, certificate: PeerCertificate): Error | undefined {
-    const matched = new X509Certificate(certificate.raw).checkHost(host, { subject: "never", partialWildcards: false });
-    if (matched !== undefined) return undefined;
-    return new Error(`server certificate's subjectAltName (${certificate.subjectaltname ?? "none"}) does not name ${host}; its CN is not considered`);
+export function declaredUpstreamTls(run: ProgramRun, gatewayNamespace: string, destination: { host: string; port: number }): UpstreamTls {
+    const tls = originationTls(run, destination.host, destination.port);
+    const secret = (name: string) => run.objectsOfKind("Secret").find((s) => s.inputs.metadata.namespace === gatewayNamespace && s.inputs.metadata.name === name);
+    const caSecret = secret(`${tls.credentialName}-cacert`) ?? secret(tls.credentialName);
+    const caCrt = caSecret && secretFiles(caSecret)["ca.crt"]?.toString("utf8");
+    if (caCrt === undefined) throw new Error(`no ca.crt for credentialName ${tls.credentialName} in ${gatewayNamespace}`);
+    const keyPairSecret = tls.mode === "MUTUAL" ? secret(tls.credentialName) : undefined;
+    const keyPair = keyPairSecret ? secretFiles(keyPairSecret) : {};
+    return {
+        sni: tls.sni,
+        subjectAltNames: tls.subjectAltNames ?? [],
+        caCrt,
+        tlsCrt: keyPair["tls.crt"]?.toString("utf8"),
+        tlsKey: keyPair["tls.key"]?.toString("utf8"),
+    };
+}
+
+/**
+ * Envoy's DNS name match (envoy source/common/tls/utility.cc, dnsNameMatch): case-insensitive; a certificate name whose
+ * left-most label holds one `*` (not an A-label) stands for exactly one label, matched by what is around the `*`.
+ * `name` is the configured value, `pattern` the certificate's SAN.
+ */
+export function envoyDnsNameMatch(name: string, pattern: string): boolean {
+    const [dnsName, certName] = [name.toLowerCase(), pattern.toLowerCase()];
+    if (dnsName === certName) return true;
+    const split = (text: string) => {
+        const dot = text.indexOf(".");
+        return dot < 0 ? undefined : [text.slice(0, dot), text.slice(dot + 1)];
+    };
+    const [nameParts, patternParts] = [split(dnsName), split(certName)];
+    if (!nameParts || !patternParts) return false;
+    const [patternLabel, patternRest] = patternParts;
+    if (!patternLabel.includes("*") || patternRest.includes("*") || patternLabel.startsWith("xn--")) return false;
+    if (nameParts[1] !== patternRest) return false;
+    if (patternLabel === "*") return true;
+    if (patternLabel.split("*").length !== 2) return false;
+    const [before, after] = patternLabel.split("*");
+    return patternLabel.length <= nameParts[0].length + 1 && nameParts[0].startsWith(before) && nameParts[0].endsWith(after);
+}
+
+/** The DNS names in a certificate's subjectAltName; Envoy never falls back to the subject CN. */
+function dnsSubjectAltNames(certificate: PeerCertificate): string[] {
+    return (certificate.subjectaltname ?? "").split(", ").filter((entry) => entry.startsWith("DNS:")).map((entry) => entry.slice(4));
+}
+
+/**
+ * The name check Istio configures, on a chain that verified (Node calls this only then):
+ * - the rule lists subjectAltNames: the certificate must carry a DNS name matching one of them;
+ * - the rule sets neither `sni` nor subjectAltNames: Envoy's auto SAN validation against the request's host;
+ * - the rule sets `sni` and no subjectAltNames: no name check at all (istio/istio
+ *   pilot/pkg/networking/core/cluster_tls.go, setAutoSniAndAutoSanValidation). This is the gap the tests must see.
+ */
+export function envoyNameCheck(upstream: UpstreamTls, requestHost: string): (servername: string, certificate: PeerCertificate) => Error | undefined {
+    const accepted = upstream.subjectAltNames.length > 0 ? upstream.subjectAltNames : upstream.sni === undefined ? [requestHost] : [];
+    return (_servername, certificate) => {
+        if (accepted.length === 0) return undefined;
+        const carried = dnsSubjectAltNames(certificate);
+        if (accepted.some((name) => carried.some((pattern) => envoyDnsNameMatch(name, pattern)))) return undefined;
+        return new Error(`server certificate's subjectAltName (${certificate.subjectaltname ?? "none"}) matches none of ${accepted.join(", ")}; its CN is not considered`);
+    };
 }
 
 interface PageRequest {
     /** Where nginx listens on 127.0.0.1. */
     port: number;
-    /** The destination's host: SNI, the name the certificate must carry, and the Host header. */
+    /** The request's host: the Host header, and the SNI when the rule sets none. */
     host: string;
-    /** The CA bundle trusted (and nothing else), and the client key pair to present, if any. */
-    credential: GatewayCredential;
+    /** What the gateway is configured with (declaredUpstreamTls), or a variation of it. */
+    upstream: UpstreamTls;
     /** Pin the TLS version, e.g. `TLSv1.2`. Default: Node's range (TLS 1.2 to 1.3). */
     tlsVersion?: SecureVersion;
+    /** Offer only these TLS 1.2 suites (OpenSSL names, `:`-separated). Default: Node's. */
+    ciphers?: string;
 }
 
 export interface Page {
     status: number;
     body: string;
-    /** The negotiated TLS version. */
+    /** The negotiated TLS version and suite. */
     protocol: string;
+    cipher: string;
+    /** The server certificate's public key (DER, SPKI), as the handshake accepted it. */
+    serverPublicKey: Buffer;
 }
 
 /**
- * `GET /` as the egress gateway sends it after originating TLS: trusting only the credential's CA, SNI and Host set to
- * the destination's host, the server name checked against subjectAltName alone, the client certificate presented when
- * the credential has one. Rejects when the handshake or the check fails.
+ * `GET /` as the egress gateway sends it after originating TLS: trusting only the upstream's CA, SNI from the rule,
+ * the server's name checked by Istio's rule alone (no hostname check of Node's own), the client certificate presented
+ * when the upstream has one. Rejects when the handshake or the check fails.
  */
 export function requestPage(request: PageRequest): Promise<Page> {
-    const { credential } = request;
+    const { upstream } = request;
     return new Promise((resolve, reject) => {
         const req = https.request({
             host: "127.0.0.1",
@@ -79,20 +152,24 @@ export function requestPage(request: PageRequest): Promise<Page> {
             path: "/",
             method: "GET",
             headers: { Host: request.host },
-            servername: request.host,
-            ca: credential.caCrt,
-            cert: credential.tlsCrt,
-            key: credential.tlsKey,
-            checkServerIdentity: checkSubjectAltName,
+            servername: upstream.sni ?? request.host,
+            ca: upstream.caCrt,
+            cert: upstream.tlsCrt,
+            key: upstream.tlsKey,
+            checkServerIdentity: envoyNameCheck(upstream, request.host),
             minVersion: request.tlsVersion,
             maxVersion: request.tlsVersion,
+            ciphers: request.ciphers,
             agent: false,
             timeout: REQUEST_TIMEOUT_MS,
         }, (res) => {
-            const protocol = (res.socket as TLSSocket).getProtocol() ?? "unknown";
+            const socket = res.socket as TLSSocket;
+            const protocol = socket.getProtocol() ?? "unknown";
+            const cipher = socket.getCipher().name;
+            const serverPublicKey = socket.getPeerX509Certificate()!.publicKey.export({ type: "spki", format: "der" });
             const chunks: Buffer[] = [];
             res.on("data", (chunk: Buffer) => chunks.push(chunk));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), protocol }));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), protocol, cipher, serverPublicKey }));
             res.on("error", reject);
         });
         req.on("timeout", () => req.destroy(new Error(`no answer from 127.0.0.1:${request.port} within ${REQUEST_TIMEOUT_MS} ms`)));
