@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOrigination } from "./components";
-import { readStackConfig } from "./components/stackConfig";
+import { keepConfigSecrets, readStackConfig } from "./components/stackConfig";
 
 const settings = readStackConfig(pulumi.getProject());
+const secretOutput = keepConfigSecrets(settings);
 
 /** With `renderYamlTo`, manifests are written to that folder and nothing is applied to a cluster. */
 function renderYamlProvider(directory: string): k8s.Provider {
@@ -15,7 +16,7 @@ function renderYamlProvider(directory: string): k8s.Provider {
 const provider = settings.renderYamlTo ? renderYamlProvider(settings.renderYamlTo) : undefined;
 const egress = new EgressTlsOrigination("egress-tls", settings.args, { providers: provider ? [provider] : [] });
 
-export const caCertificates = egress.caCertificates;
-export const clientCaCertificates = egress.clientCaCertificates;
-export const credentialSecrets = egress.credentialSecrets;
-export const checkCommands = egress.checkCommands;
+export const caCertificates = secretOutput(egress.caCertificates);
+export const clientCaCertificates = secretOutput(egress.clientCaCertificates);
+export const credentialSecrets = secretOutput(egress.credentialSecrets);
+export const checkCommands = secretOutput(egress.checkCommands);

@@ -5,12 +5,13 @@ import { PROGRAM } from "./repoPaths";
 
 /**
  * Runs the top-level Pulumi program (index.ts) in a root Stack, as `pulumi up` would, with `config` as the CLI hands it
- * over (`project:key` → string). The stack's exports are the Stack resource's registered outputs in `componentOutputs`.
+ * over (`project:key` → string; `secretKeys` those set with `--secret`). The stack's exports are the Stack resource's
+ * registered outputs in `componentOutputs`.
  */
-export async function runStackProgram(config: { [key: string]: string }, provider: ProviderFn): Promise<ProgramRun> {
+export async function runStackProgram(config: { [key: string]: string }, provider: ProviderFn, secretKeys: string[] = []): Promise<ProgramRun> {
     try {
         return await runProgram(async () => {
-            pulumi.runtime.setAllConfig(config);
+            pulumi.runtime.setAllConfig(config, secretKeys);
             delete require.cache[require.resolve(PROGRAM)];
             await pulumi.runtime.runInPulumiStack(async () => require(PROGRAM));
         }, provider);
