@@ -110,3 +110,18 @@ describe("rotation", () => {
         assert.deepStrictEqual(run.registrations.filter((r) => r.type.startsWith("random:") || r.type.startsWith("tls:")), []);
     });
 });
+
+describe("rolling the in-cluster server", () => {
+    it("a SIMPLE→MUTUAL change rewrites nginx.conf and rolls the server's pods, its certificate unchanged", async () => {
+        const providers = new SimulatedProviders();
+        const [nginx] = everyKindOfDestinationArgs().destinations;
+        const up = (mode: string) => runComponent({ destinations: [{ ...nginx, mode }], ca: FAST_CA }, providers.provider);
+        const simple = await up("SIMPLE");
+        const mutual = await up("MUTUAL");
+        const serverFile = (run: ProgramRun, kind: string, name: string) => run.object(kind, "mesh-external", name).inputs;
+        assert.notStrictEqual(serverFile(mutual, "ConfigMap", "nginx-configmap").data["nginx.conf"], serverFile(simple, "ConfigMap", "nginx-configmap").data["nginx.conf"]);
+        assert.deepStrictEqual(serverFile(mutual, "Secret", "nginx-server-certs"), serverFile(simple, "Secret", "nginx-server-certs"), "the server keeps its certificate");
+        assert.strictEqual(checksums(mutual).size, 1);
+        assert.notStrictEqual(checksums(mutual).get("egress-tls-nginx-deployment"), checksums(simple).get("egress-tls-nginx-deployment"), "the pods would keep the old nginx.conf");
+    });
+});
