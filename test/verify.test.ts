@@ -6,7 +6,7 @@ import { AddressInfo } from "net";
 import { tmpdir } from "os";
 import * as path from "path";
 import { EgressTlsOriginationArgs, resolveConfig } from "../components";
-import { childName, objectNames } from "../components/naming";
+import { childName } from "../components/naming";
 import {
     renderVerifyJobSpec, renderVerifyScript, SERVER_PAGE_MARKER, VERIFY_DEADLINE_SECONDS, VerifyCheck, verifyChecks, VerifyTiming,
 } from "../components/render/verifyJob";
@@ -211,14 +211,15 @@ describe("EgressTlsOrigination with verify", () => {
         const namespace = run.get(NAMESPACE, "egress-tls-ns-mesh-check");
         assert.strictEqual(namespace.inputs.metadata.labels["istio-injection"], "enabled");
         assert.strictEqual(job.inputs.metadata.namespace, "mesh-check");
-        assert.strictEqual(job.inputs.metadata.name, objectNames.verifyJob());
+        assert.strictEqual(job.inputs.metadata.name, "egress-tls-verify");
         assert.ok(job.dependencies.includes(namespace.urn));
     });
 
     it("runs after every VirtualService, origination DestinationRule and server Deployment", () => {
         for (const destination of config.destinations) {
-            const virtualService = run.object("VirtualService", config.routingNamespace, objectNames.virtualService(destination));
-            const origination = run.object("DestinationRule", config.gateway.namespace, objectNames.originationDestinationRule(destination));
+            // The walkthrough's names: `direct-nginx-through-egress-gateway` in default, `originate-tls-for-nginx` in istio-system.
+            const virtualService = run.object("VirtualService", "default", `direct-${destination.name}-through-egress-gateway`);
+            const origination = run.object("DestinationRule", "istio-system", `originate-tls-for-${destination.name}`);
             assert.ok(job.dependencies.includes(virtualService.urn), destination.name);
             assert.ok(job.dependencies.includes(origination.urn), destination.name);
             if (destination.server) assert.ok(job.dependencies.includes(run.object("Deployment", destination.server.namespace, destination.server.name).urn), destination.name);
@@ -227,8 +228,15 @@ describe("EgressTlsOrigination with verify", () => {
 
     it("fetches every destination's host", () => {
         const script: string = job.inputs.spec.template.spec.containers[0].command[2];
-        assert.strictEqual(script, renderVerifyScript(verifyChecks(config.destinations)));
-        for (const destination of config.destinations) assert.ok(script.includes(`check '${destination.host}'`), destination.host);
+        // The walkthrough's check (`curl -s http://my-nginx.mesh-external.svc.cluster.local` from a sidecar'd pod), for every
+        // host: an in-cluster server must show nginx's page, an outside host any 2xx page.
+        assert.deepStrictEqual(script.split("\n").filter((line) => line.startsWith("check ")), [
+            "check 'my-nginx.mesh-external.svc.cluster.local' 'Welcome to nginx!' || failed=1",
+            "check 'billing.payments.svc.cluster.local' 'Welcome to nginx!' || failed=1",
+            "check 'api.bank.example.com' '' || failed=1",
+            "check 'api.partner.example.org' '' || failed=1",
+        ]);
+        assert.match(script, /curl -sS --connect-timeout 10 --max-time 10 -w '%\{http_code\}' "http:\/\/\$host\/"/);
     });
 
     it("lets Pulumi wait for the Job, so a failed check fails the update", () => {
