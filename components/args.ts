@@ -16,6 +16,14 @@ export interface TlsServer {
     image?: string;
 }
 
+/** A caller admitted to a destination: a whole namespace, or one service account in it. */
+export interface AllowedCaller {
+    /** Namespace of the calling pods (DNS-1123 label). Required. */
+    namespace: string;
+    /** Service account of the calling pods. Default: none (every service account in `namespace`). */
+    serviceAccount?: string;
+}
+
 /** One external service that mesh workloads reach over plain HTTP and the egress gateway reaches over TLS. */
 export interface Destination {
     /** Short name (DNS-1123 label). Names the subset and the Istio objects: `egressgateway-for-<name>`, `originate-tls-for-<name>`. */
@@ -50,6 +58,12 @@ export interface Destination {
      * cluster domain. Default: `[host]`.
      */
     subjectAltNames?: string[];
+    /**
+     * The only callers that may use this destination, enforced by an Istio AuthorizationPolicy at the egress gateway
+     * (requests from anyone else, or without a mesh identity, get HTTP 403). Non-empty when set. Default: none (every
+     * workload in the mesh may use it).
+     */
+    allowedFrom?: AllowedCaller[];
 }
 
 /** The egress gateway that originates TLS. */
@@ -123,4 +137,9 @@ export interface EgressTlsOriginationArgs {
     verify?: boolean;
     /** Sidecar-injected namespace the component creates for the verify Job. Default: `egress-tls-verify`. */
     verifyNamespace?: string;
+    /**
+     * The mesh's trust domain (`meshConfig.trustDomain`): callers' identities at the gateway are
+     * `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. Default: `cluster.local`.
+     */
+    trustDomain?: string;
 }

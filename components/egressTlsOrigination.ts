@@ -5,6 +5,7 @@ import { issueCertificates, rotationTrigger } from "./certificates";
 import { resolveConfig } from "./config";
 import { gatewayRendering } from "./gateways";
 import { childName, commonLabels, objectNames } from "./naming";
+import { unguardedCallerPolicyWarning } from "./render/authorization";
 import { CheckCommands } from "./render/checkCommands";
 import { renderLockdownPolicy } from "./render/lockdown";
 import { deployTlsServer, serverNamespace } from "./tlsServer";
@@ -64,6 +65,8 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
                 spec: renderLockdownPolicy(config.lockdown!, config.gateway),
             }, { parent });
         }
+        const bypassWarning = unguardedCallerPolicyWarning(config);
+        if (bypassWarning !== undefined) void pulumi.log.warn(bypassWarning, this);
         if (config.verify) verifyDestinations({ ...childContext, config }, verifyAfter);
 
         this.caCertificates = pulumi.output(caCertificates);

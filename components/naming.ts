@@ -19,6 +19,7 @@ export const objectNames = {
     originationDestinationRule: (d: ResolvedDestination) => `originate-tls-for-${d.name}`,
     serviceEntry: (d: ResolvedDestination) => `${d.name}-external`,
     lockdownPolicy: () => "egress-tls-lockdown",
+    callerPolicy: (d: ResolvedDestination) => `allowed-callers-of-${d.name}`,
     verifyJob: () => "egress-tls-verify",
     gatewayHost: (g: ResolvedGateway) => `${g.name}.${g.namespace}.svc.cluster.local`,
 };

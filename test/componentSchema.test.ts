@@ -107,6 +107,7 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
             lockdown: ref("EgressLockdown"),
             verify: BOOLEAN,
             verifyNamespace: STRING,
+            trustDomain: STRING,
         });
         assert.deepStrictEqual(resource.requiredInputs, ["destinations"]);
     });
@@ -123,10 +124,11 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
             Destination: {
                 properties: {
                     name: STRING, host: STRING, port: NUMBER, mode: STRING, credentialName: STRING, caCertPem: STRING,
-                    server: ref("TlsServer"), subjectAltNames: arrayOf(STRING),
+                    server: ref("TlsServer"), subjectAltNames: arrayOf(STRING), allowedFrom: arrayOf(ref("AllowedCaller")),
                 },
                 required: ["host", "name"],
             },
+            AllowedCaller: { properties: { namespace: STRING, serviceAccount: STRING }, required: ["namespace"] },
             TlsServer: { properties: { namespace: STRING, name: STRING, image: STRING }, required: ["name", "namespace"] },
             EgressGateway: {
                 properties: { namespace: STRING, name: STRING, selector: mapOf(STRING), deploy: BOOLEAN, chartVersion: STRING },

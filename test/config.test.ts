@@ -93,6 +93,16 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["lockdown without namespaces", { lockdown: { namespaces: [] } }, "lockdown.namespaces", /at least one/],
     ["verify namespace clashing with a server's", { verify: true, verifyNamespace: "mesh-external" }, "verifyNamespace", /also destinations\[0\].server.namespace/],
     ["deployed gateway in istio-system", { gateway: { deploy: true } }, "gateway.namespace", /system namespace/],
+    ["empty allowedFrom", { destinations: [{ ...PARTNER, allowedFrom: [] }] }, "destinations[0].allowedFrom", /at least one caller/],
+    ["allowedFrom not a list", { destinations: [{ ...PARTNER, allowedFrom: { namespace: "shop" } }] }, "destinations[0].allowedFrom", /list/],
+    ["allowedFrom namespace not a DNS label", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "Shop_Front" }] }] }, "destinations[0].allowedFrom[0].namespace", /DNS-1123 label/],
+    ["allowedFrom namespace missing", { destinations: [{ ...PARTNER, allowedFrom: [{ serviceAccount: "checkout" }] }] }, "destinations[0].allowedFrom[0].namespace", /required/],
+    ["allowedFrom service account not a name", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "shop", serviceAccount: "check out" }] }] }, "destinations[0].allowedFrom[0].serviceAccount", /not a DNS name/],
+    ["allowedFrom duplicate namespace", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "shop" }, { namespace: "shop" }] }] }, "destinations[0].allowedFrom[1]", /caller "shop\/\*" is already used by destinations\[0\].allowedFrom\[0\]/],
+    ["allowedFrom duplicate service account", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "shop", serviceAccount: "a" }, { namespace: "shop", serviceAccount: "a" }] }] }, "destinations[0].allowedFrom[1]", /already used/],
+    ["allowedFrom service account of a namespace listed whole", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "shop", serviceAccount: "a" }, { namespace: "shop" }] }] }, "destinations[0].allowedFrom[0].serviceAccount", /adds nothing: destinations\[0\].allowedFrom\[1\] already admits/],
+    ["allowedFrom misspelt field", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "shop", serviceAcount: "a" }] }] }, "destinations[0].allowedFrom[0].serviceAcount", /unknown field/],
+    ["trust domain not a DNS name", { trustDomain: "spiffe://cluster.local" }, "trustDomain", /not a DNS name/],
 ];
 
 describe("config validation", () => {
@@ -138,6 +148,15 @@ describe("config validation", () => {
         });
         assert.strictEqual(config.lockdown, undefined);
         assert.strictEqual(config.verify, false);
+        assert.strictEqual(config.trustDomain, "cluster.local");
+        assert.strictEqual(destination.allowedFrom, undefined, "no allowedFrom: open to the whole mesh");
+    });
+
+    it("keeps allowedFrom as given: whole namespaces and single service accounts", () => {
+        const allowedFrom = [{ namespace: "shop" }, { namespace: "payments", serviceAccount: "checkout" }];
+        const config = resolveConfig(args({ destinations: [{ ...PARTNER, allowedFrom }], trustDomain: "corp.example" }));
+        assert.deepStrictEqual(config.destinations[0].allowedFrom, allowedFrom);
+        assert.strictEqual(config.trustDomain, "corp.example");
     });
 
     it("keeps early renewal inside a short validity by default", () => {
@@ -242,10 +261,11 @@ describe("stack config", () => {
             "egress-tls:destinations": JSON.stringify([NGINX]),
             "egress-tls:routingNamespace": "apps",
             "egress-tls:verify": "true",
+            "egress-tls:trustDomain": "corp.example",
             "egress-tls:renderYamlTo": "out",
             "kubernetes:context": "kind-egress",
         });
-        assert.deepStrictEqual(settings.args, { destinations: [NGINX], routingNamespace: "apps", verify: true });
+        assert.deepStrictEqual(settings.args, { destinations: [NGINX], routingNamespace: "apps", verify: true, trustDomain: "corp.example" });
         assert.strictEqual(settings.renderYamlTo, "out");
     });
 

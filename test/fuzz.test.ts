@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import {
-    CertificateAuthority, ConfigError, Destination, EgressTlsOrigination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer,
+    AllowedCaller, CertificateAuthority, ConfigError, Destination, EgressTlsOrigination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer,
 } from "../components";
 import { cheapProviders } from "./support/cheapProviders";
 import { mostlyValidConfig } from "./support/configArbitraries";
@@ -18,8 +18,9 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
  * is what clashes (a default credentialName taken by another destination).
  */
 const ARGS_SCHEMA: Schema = {
-    "": ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace"] satisfies (keyof EgressTlsOriginationArgs)[],
-    "destinations[]": ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames"] satisfies (keyof Destination)[],
+    "": ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain"] satisfies (keyof EgressTlsOriginationArgs)[],
+    "destinations[]": ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames", "allowedFrom"] satisfies (keyof Destination)[],
+    "destinations[].allowedFrom[]": ["namespace", "serviceAccount"] satisfies (keyof AllowedCaller)[],
     "destinations[].server": ["namespace", "name", "image"] satisfies (keyof TlsServer)[],
     gateway: ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[],
     ca: ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "rotation"] satisfies (keyof CertificateAuthority)[],

@@ -82,19 +82,33 @@ async function runScript(checks: VerifyCheck[], pages: { [host: string]: Reply[]
 
 const NGINX_HOST = NGINX.host;
 const PARTNER_HOST = "api.partner.example.org";
-const CHECKS: VerifyCheck[] = [{ host: NGINX_HOST, marker: SERVER_PAGE_MARKER }, { host: PARTNER_HOST, marker: "" }];
+const CHECKS: VerifyCheck[] = [{ host: NGINX_HOST, marker: SERVER_PAGE_MARKER, refused: false }, { host: PARTNER_HOST, marker: "", refused: false }];
 const READY = "GET 127.0.0.1:15021/healthz/ready";
 const QUIT = "POST 127.0.0.1:15020/quitquitquit";
 
 describe("verifyChecks", () => {
     it("expects the nginx page from an in-cluster server and any 2xx page from an outside host", () => {
         const config = resolveConfig(everyKindOfDestinationArgs());
-        assert.deepStrictEqual(verifyChecks(config.destinations), [
-            { host: NGINX_HOST, marker: "Welcome to nginx!" },
-            { host: "billing.payments.svc.cluster.local", marker: "Welcome to nginx!" },
-            { host: "api.bank.example.com", marker: "" },
-            { host: PARTNER_HOST, marker: "" },
+        assert.deepStrictEqual(verifyChecks(config.destinations, config.verifyNamespace), [
+            { host: NGINX_HOST, marker: "Welcome to nginx!", refused: false },
+            { host: "billing.payments.svc.cluster.local", marker: "Welcome to nginx!", refused: false },
+            { host: "api.bank.example.com", marker: "", refused: false },
+            { host: PARTNER_HOST, marker: "", refused: false },
         ]);
+    });
+
+    it("expects a 403 where allowedFrom does not admit the Job's namespace, and the page where it does", () => {
+        const args = everyKindOfDestinationArgs();
+        const [nginx, billing, bank] = args.destinations;
+        const config = resolveConfig({
+            ...args,
+            destinations: [
+                { ...nginx, allowedFrom: [{ namespace: "shop" }] },
+                { ...billing, allowedFrom: [{ namespace: "egress-tls-verify" }] },
+                { ...bank, allowedFrom: [{ namespace: "egress-tls-verify", serviceAccount: "other" }] },
+            ],
+        });
+        assert.deepStrictEqual(verifyChecks(config.destinations, config.verifyNamespace).map((c) => c.refused), [true, false, true]);
     });
 });
 
@@ -140,11 +154,27 @@ describe("the verify script, run by sh against a stand-in for the mesh", () => {
         assert.deepStrictEqual(result.requests, [READY, READY, QUIT]);
     });
 
+    it("passes a refused check on HTTP 403 once the policy is in force, and fails it when the page keeps arriving", async () => {
+        const refused: VerifyCheck[] = [{ host: PARTNER_HOST, marker: "", refused: true }];
+        const passes = await runScript(refused, { [PARTNER_HOST]: [{ status: 200, body: "ok" }, { status: 403, body: "RBAC: access denied" }] });
+        assert.strictEqual(passes.code, 0, passes.stderr);
+        assert.match(passes.stdout, new RegExp(`PASS http://${PARTNER_HOST}/ refused \\(HTTP 403\\)`));
+        const fails = await runScript(refused, { [PARTNER_HOST]: [{ status: 200, body: "ok" }] });
+        assert.notStrictEqual(fails.code, 0);
+        assert.match(fails.stderr, new RegExp(`FAIL http://${PARTNER_HOST}/: HTTP 200, but allowedFrom does not admit this caller \\(attempt 3 of 3\\)`));
+    });
+
+    it("fails an admitted check on HTTP 403", async () => {
+        const result = await runScript([CHECKS[1]], { [PARTNER_HOST]: [{ status: 403, body: "RBAC: access denied" }] });
+        assert.notStrictEqual(result.code, 0);
+        assert.match(result.stderr, new RegExp(`FAIL http://${PARTNER_HOST}/: HTTP 403 \\(attempt 3 of 3\\)`));
+    });
+
     it("matches a marker literally, quotes and shell characters included", async () => {
         const marker = `it's "$HOME" [a-z]*`;
-        const passes = await runScript([{ host: NGINX_HOST, marker }], { [NGINX_HOST]: [{ status: 200, body: `<p>${marker}</p>` }] });
+        const passes = await runScript([{ host: NGINX_HOST, marker, refused: false }], { [NGINX_HOST]: [{ status: 200, body: `<p>${marker}</p>` }] });
         assert.strictEqual(passes.code, 0, passes.stderr);
-        const fails = await runScript([{ host: NGINX_HOST, marker }], { [NGINX_HOST]: [{ status: 200, body: "it's /root a" }] });
+        const fails = await runScript([{ host: NGINX_HOST, marker, refused: false }], { [NGINX_HOST]: [{ status: 200, body: "it's /root a" }] });
         assert.notStrictEqual(fails.code, 0);
     });
 });
@@ -231,10 +261,10 @@ describe("EgressTlsOrigination with verify", () => {
         // The walkthrough's check (`curl -s http://my-nginx.mesh-external.svc.cluster.local` from a sidecar'd pod), for every
         // host: an in-cluster server must show nginx's page, an outside host any 2xx page.
         assert.deepStrictEqual(script.split("\n").filter((line) => line.startsWith("check ")), [
-            "check 'my-nginx.mesh-external.svc.cluster.local' 'Welcome to nginx!' || failed=1",
-            "check 'billing.payments.svc.cluster.local' 'Welcome to nginx!' || failed=1",
-            "check 'api.bank.example.com' '' || failed=1",
-            "check 'api.partner.example.org' '' || failed=1",
+            "check 'my-nginx.mesh-external.svc.cluster.local' 'Welcome to nginx!' 0 || failed=1",
+            "check 'billing.payments.svc.cluster.local' 'Welcome to nginx!' 0 || failed=1",
+            "check 'api.bank.example.com' '' 0 || failed=1",
+            "check 'api.partner.example.org' '' 0 || failed=1",
         ]);
         assert.match(script, /curl -sS --connect-timeout 10 --max-time 10 -w '%\{http_code\}' "http:\/\/\$host\/"/);
     });

@@ -1,4 +1,4 @@
-import { CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer } from "../args";
+import { AllowedCaller, CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer } from "../args";
 import { objectNames } from "../naming";
 import {
     caCertificates, ConfigError, dnsLabel, dnsName, integer, isObject, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
@@ -8,7 +8,7 @@ import { outsideHost, subjectAltName } from "./hosts";
 import { exactChartVersion, pinnedImage } from "./pinning";
 import { lockdownExclusions, rejectReservedSecretName } from "./reservedNames";
 import {
-    DEFAULTS, ECDSA_CURVES, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway,
+    DEFAULTS, ECDSA_CURVES, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedAllowedCaller, ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway,
     ResolvedLockdown, ResolvedServer, RSA_BITS, SYSTEM_NAMESPACES, TLS_MODES,
 } from "./resolved";
 
@@ -36,8 +36,31 @@ function resolveServer(value: unknown, field: string): ResolvedServer {
     };
 }
 
+/**
+ * The callers admitted to a destination. An empty list would refuse everyone (a destination nobody may use is a
+ * mistake, not a policy); a service account entry inside a namespace that is listed whole would add nothing.
+ */
+function resolveAllowedFrom(value: unknown, field: string): ResolvedAllowedCaller[] {
+    const callers = list(value, field).map((entry, index): ResolvedAllowedCaller => {
+        const caller = requireObject(entry, `${field}[${index}]`, ["namespace", "serviceAccount"] satisfies (keyof AllowedCaller)[]);
+        const namespace = dnsLabel(caller.namespace, `${field}[${index}].namespace`);
+        // Kubernetes names service accounts as DNS-1123 subdomains (apimachinery ValidateServiceAccountName).
+        const serviceAccount = caller.serviceAccount === undefined ? undefined : dnsName(caller.serviceAccount, `${field}[${index}].serviceAccount`);
+        return serviceAccount === undefined ? { namespace } : { namespace, serviceAccount };
+    });
+    if (callers.length === 0) throw new ConfigError(field, "must list at least one caller; leave allowedFrom out to let the whole mesh use the destination");
+    rejectDuplicates(callers.map((c) => `${c.namespace}/${c.serviceAccount ?? "*"}`), (i) => `${field}[${i}]`, "caller");
+    callers.forEach((caller, index) => {
+        const whole = callers.findIndex((c) => c.namespace === caller.namespace && c.serviceAccount === undefined);
+        if (caller.serviceAccount !== undefined && whole !== -1) {
+            throw new ConfigError(`${field}[${index}].serviceAccount`, `adds nothing: ${field}[${whole}] already admits every service account in namespace "${caller.namespace}"`);
+        }
+    });
+    return callers;
+}
+
 function resolveDestination(value: unknown, field: string): ResolvedDestination {
-    const keys = ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames"] satisfies (keyof Destination)[];
+    const keys = ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames", "allowedFrom"] satisfies (keyof Destination)[];
     const destination = requireObject(value, field, keys);
     const name = dnsLabel(destination.name, `${field}.name`);
     if (destination.host === undefined) throw new ConfigError(`${field}.host`, "is required");
@@ -64,6 +87,7 @@ function resolveDestination(value: unknown, field: string): ResolvedDestination 
         caCertPem: destination.caCertPem === undefined ? undefined : caCertificates(destination.caCertPem, `${field}.caCertPem`),
         server,
         subjectAltNames: subjectAltNames.map((san, index) => subjectAltName(san, `${field}.subjectAltNames[${index}]`)),
+        ...(destination.allowedFrom === undefined ? {} : { allowedFrom: resolveAllowedFrom(destination.allowedFrom, `${field}.allowedFrom`) }),
     };
 }
 
@@ -182,7 +206,7 @@ function rejectNamespaceClashes(config: ResolvedConfig): void {
  * before any resource exists.
  */
 export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
-    const keys = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace"] satisfies (keyof EgressTlsOriginationArgs)[];
+    const keys = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain"] satisfies (keyof EgressTlsOriginationArgs)[];
     const input = requireObject(args, "", keys);
     if (input.destinations === undefined) throw new ConfigError("destinations", "is required");
     const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`));
@@ -201,6 +225,7 @@ export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
         lockdown: resolveLockdown(input.lockdown, gateway),
         verify: optionalBoolean(input.verify, "verify"),
         verifyNamespace: dnsLabel(input.verifyNamespace, "verifyNamespace", DEFAULTS.verifyNamespace),
+        trustDomain: dnsName(input.trustDomain ?? DEFAULTS.trustDomain, "trustDomain"),
     };
     rejectNamespaceClashes(config);
     return config;

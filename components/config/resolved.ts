@@ -29,12 +29,19 @@ export const DEFAULTS = {
     },
     controlPlaneNamespace: "istio-system",
     verifyNamespace: "egress-tls-verify",
+    trustDomain: "cluster.local",
 };
 
 export interface ResolvedServer {
     namespace: string;
     name: string;
     image: string;
+}
+
+/** A caller admitted to a destination; without `serviceAccount`, the whole namespace. */
+export interface ResolvedAllowedCaller {
+    namespace: string;
+    serviceAccount?: string;
 }
 
 export interface ResolvedDestination {
@@ -47,6 +54,8 @@ export interface ResolvedDestination {
     caCertPem?: string;
     server?: ResolvedServer;
     subjectAltNames: string[];
+    /** The only callers admitted; unset, the destination is open to the whole mesh. */
+    allowedFrom?: ResolvedAllowedCaller[];
 }
 
 /**
@@ -92,4 +101,5 @@ export interface ResolvedConfig {
     lockdown?: ResolvedLockdown;
     verify: boolean;
     verifyNamespace: string;
+    trustDomain: string;
 }

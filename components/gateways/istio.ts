@@ -5,6 +5,7 @@ import { ResolvedDestination } from "../config";
 import { deployGateway } from "../gatewayDeployment";
 import { childName, objectNames } from "../naming";
 import { renderCheckCommands } from "../render/checkCommands";
+import { renderCallerPolicy, securityApiVersion } from "../render/authorization";
 import {
     renderGateway, renderGatewayDestinationRule, renderOriginationDestinationRule, renderServiceEntry, renderVirtualService,
 } from "../render/istio";
@@ -24,9 +25,10 @@ function istioObject(
     metadata: { name: string; namespace: string },
     spec: object,
     dependsOn: pulumi.Resource[] = [],
+    apiVersion: string = context.config.istioApiVersion,
 ): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(logicalName, {
-        apiVersion: context.config.istioApiVersion,
+        apiVersion,
         kind,
         metadata: { ...metadata, labels: context.labels },
         spec,
@@ -80,6 +82,16 @@ function routeThroughGateway(
     return { origination, virtualService };
 }
 
+/** The gateway's AuthorizationPolicy for a destination with `allowedFrom`, in the gateway's namespace; none for an open one. */
+function restrictCallers(context: RoutingContext, destination: ResolvedDestination): k8s.apiextensions.CustomResource[] {
+    const spec = renderCallerPolicy(context.config, destination);
+    if (spec === undefined) return [];
+    const { config } = context;
+    return [istioObject(context, childName(context.component, destination.name, "allowed-callers"), "AuthorizationPolicy",
+        { name: objectNames.callerPolicy(destination), namespace: config.gateway.namespace }, spec,
+        context.gatewayReady, securityApiVersion(config.istioApiVersion))];
+}
+
 /** Istio's own API on a sidecar mesh, with an existing egress gateway or one the component deploys. */
 export const istioRendering: GatewayRendering = {
     declare(context) {
@@ -89,7 +101,7 @@ export const istioRendering: GatewayRendering = {
         return {
             route(destination, certificates) {
                 const { origination, virtualService } = routeThroughGateway(routing, destination, gateway, certificates);
-                return [origination, virtualService];
+                return [origination, virtualService, ...restrictCallers(routing, destination)];
             },
         };
     },

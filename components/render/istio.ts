@@ -16,13 +16,22 @@ const MESH_HTTP_PORT = 80;
 /** The gateway's listener for mesh traffic, secured with Istio mutual TLS. */
 export const GATEWAY_PORT = 443;
 
+/**
+ * The hosts of the Gateway's one server. Istio matches the gateway's filter chain for a TLS server by SNI against these
+ * (GetSNIHostsForServer, pilot/pkg/model/gateway.go), so every request that reaches this stack's routes arrived with one
+ * of them as its SNI.
+ */
+export function gatewayServerHosts(config: Pick<ResolvedConfig, "destinations">): string[] {
+    return config.destinations.map((d) => d.host);
+}
+
 /** One Gateway for every destination: mesh traffic reaches the egress gateway on 443 in Istio mutual TLS. */
 export function renderGateway(config: Pick<ResolvedConfig, "gateway" | "destinations">): GatewaySpec {
     return {
         selector: config.gateway.selector,
         servers: [{
             port: { number: GATEWAY_PORT, name: "https", protocol: "HTTPS" },
-            hosts: config.destinations.map((d) => d.host),
+            hosts: gatewayServerHosts(config),
             tls: { mode: "ISTIO_MUTUAL" },
         }],
     };

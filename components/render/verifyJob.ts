@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ResolvedDestination } from "../config";
+import { admits } from "./authorization";
 import { restrictedContainerSecurity } from "./containerSecurity";
 
 /** curl and a POSIX shell, pinned. The image's user is `curl_user`, UID 100. */
@@ -24,6 +25,8 @@ export interface VerifyCheck {
     host: string;
     /** Text the page must contain; empty for any 2xx page. */
     marker: string;
+    /** The destination's `allowedFrom` does not admit the Job: the gateway must answer 403, which proves the policy is enforced. */
+    refused: boolean;
 }
 
 /** How patient the script is; the config the mesh needs for a new route takes seconds to reach the sidecar and gateway. */
@@ -40,9 +43,16 @@ export interface VerifyTiming {
 
 const VERIFY_TIMING: VerifyTiming = { sidecarPolls: 60, attempts: 20, delaySeconds: 3, requestTimeoutSeconds: 10 };
 
-/** An in-cluster server must serve its nginx page; an outside host any 2xx page. */
-export function verifyChecks(destinations: ResolvedDestination[]): VerifyCheck[] {
-    return destinations.map((d) => ({ host: d.host, marker: d.server ? SERVER_PAGE_MARKER : "" }));
+/** The Job's pod runs as its namespace's `default` service account. */
+const VERIFY_SERVICE_ACCOUNT = "default";
+
+/**
+ * An in-cluster server must serve its nginx page; an outside host any 2xx page; a destination whose `allowedFrom` does
+ * not admit the Job (namespace `verifyNamespace`) must refuse it.
+ */
+export function verifyChecks(destinations: ResolvedDestination[], verifyNamespace: string): VerifyCheck[] {
+    const job = { namespace: verifyNamespace, serviceAccount: VERIFY_SERVICE_ACCOUNT };
+    return destinations.map((d) => ({ host: d.host, marker: d.server ? SERVER_PAGE_MARKER : "", refused: !admits(d, job) }));
 }
 
 function shellQuote(text: string): string {
@@ -54,7 +64,7 @@ function shellQuote(text: string): string {
  * config settles), stops the sidecar, and exits non-zero unless every page arrived.
  */
 export function renderVerifyScript(checks: VerifyCheck[], timing: VerifyTiming = VERIFY_TIMING): string {
-    const calls = checks.map((c) => `check ${shellQuote(c.host)} ${shellQuote(c.marker)} || failed=1`).join("\n");
+    const calls = checks.map((c) => `check ${shellQuote(c.host)} ${shellQuote(c.marker)} ${c.refused ? 1 : 0} || failed=1`).join("\n");
     return `set -u
 # A classic istio-proxy container outlives this one and would keep the Job running forever; ask it to quit.
 # A native sidecar (an init container Kubernetes stops by itself) does not need it, and takes no harm.
@@ -71,18 +81,27 @@ until curl -fsS -o /dev/null --max-time 2 ${SIDECAR_ENDPOINTS.ready} 2>/dev/null
 done
 
 check() {
-  host=$1 marker=$2 attempt=1
+  host=$1 marker=$2 refused=$3 attempt=1
   while :; do
     if out=$(curl -sS --connect-timeout ${timing.requestTimeoutSeconds} --max-time ${timing.requestTimeoutSeconds} -w '%{http_code}' "http://$host/"); then
       status=\${out#"\${out%???}"}
       page=\${out%???}
       case $status in
-        2??)
-          if [ -z "$marker" ] || printf '%s' "$page" | grep -qF -- "$marker"; then
-            echo "PASS http://$host/ (HTTP $status)"
+        403)
+          if [ "$refused" = 1 ]; then
+            echo "PASS http://$host/ refused (HTTP 403), as its allowedFrom requires"
             return 0
           fi
-          problem="HTTP $status, but the page lacks \\"$marker\\"" ;;
+          problem="HTTP 403" ;;
+        2??)
+          if [ "$refused" = 1 ]; then
+            problem="HTTP $status, but allowedFrom does not admit this caller"
+          elif [ -z "$marker" ] || printf '%s' "$page" | grep -qF -- "$marker"; then
+            echo "PASS http://$host/ (HTTP $status)"
+            return 0
+          else
+            problem="HTTP $status, but the page lacks \\"$marker\\""
+          fi ;;
         *) problem="HTTP $status" ;;
       esac
     else

@@ -36,6 +36,7 @@ const destination = fc.record({
     mode: fc.option(mode, { nil: undefined }),
     credentialName: rarely(fc.oneof(label, fc.constant("client-credential"))),
     subjectAltNames: fc.option(fc.array(outsideHost, { maxLength: 2 }), { nil: undefined }),
+    allowedFrom: rarely(fc.array(fc.record({ namespace: label, serviceAccount: fc.option(label, { nil: undefined }) }), { maxLength: 3 })),
 }).map((d) => ({
     name: d.name,
     ...(d.inCluster
@@ -45,6 +46,7 @@ const destination = fc.record({
     mode: d.mode,
     credentialName: d.credentialName,
     subjectAltNames: d.subjectAltNames,
+    allowedFrom: d.allowedFrom,
 }));
 
 const optional = { requiredKeys: [] as never[] };
@@ -75,6 +77,7 @@ const validConfig = fc.record({
     }, { requiredKeys: ["namespaces"] }),
     verify: fc.boolean(),
     verifyNamespace: label,
+    trustDomain: fc.constantFrom("cluster.local", "corp.example"),
 }, { requiredKeys: ["destinations"] });
 
 /** Values a mutation puts in place of another: wrong types, empty and malformed text, out-of-range numbers. */
