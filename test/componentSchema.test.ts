@@ -162,7 +162,7 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
         const undocumented = (properties: object, owner: string) =>
             Object.entries(properties).filter(([, property]) => !property.description).map(([name]) => `${owner}.${name}`);
         const argTypes = referencedTypes(resource.inputProperties, schema.types);
-        assert.deepStrictEqual(argTypes.sort(), ["CertificateAuthority", "Destination", "EgressGateway", "EgressLockdown", "TlsServer"]);
+        assert.deepStrictEqual(argTypes.sort(), ["AllowedCaller", "CertificateAuthority", "Destination", "EgressGateway", "EgressLockdown", "TlsServer"]);
         assert.deepStrictEqual([
             ...undocumented(resource.inputProperties, "inputs"),
             ...undocumented(resource.properties, "outputs"),
