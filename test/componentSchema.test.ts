@@ -142,7 +142,7 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
                 required: [],
             },
             EgressLockdown: { properties: { namespaces: arrayOf(STRING), controlPlaneNamespace: STRING }, required: ["namespaces"] },
-            CheckCommands: { properties: { request: STRING, gatewayLog: STRING }, required: ["gatewayLog", "request"] },
+            CheckCommands: { properties: { request: STRING, gatewayLog: STRING, refusedRequest: STRING }, required: ["gatewayLog", "request"] },
         });
     });
 

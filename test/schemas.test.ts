@@ -10,7 +10,7 @@ const OBJECT_FIELDS = ["apiVersion", "kind", "metadata", "spec", "data", "string
 
 /** Every kind the component can emit; each must appear in a scenario below, so none escapes validation. */
 const EMITTED_KINDS = [
-    "ConfigMap", "Deployment", "DestinationRule", "Gateway", "Job", "Namespace", "NetworkPolicy", "Secret", "Service", "ServiceEntry", "VirtualService",
+    "AuthorizationPolicy", "ConfigMap", "Deployment", "DestinationRule", "Gateway", "Job", "Namespace", "NetworkPolicy", "Secret", "Service", "ServiceEntry", "VirtualService",
 ];
 
 interface UpstreamModel {
@@ -57,11 +57,18 @@ function brokenCopy(r: Registration, breakIt: (object: any) => void): any {
     return copy;
 }
 
+/** Callers named for every destination after the first: whole namespaces and single service accounts. */
+function restrictedDestinations(args: EgressTlsOriginationArgs): EgressTlsOriginationArgs {
+    const [first, ...others] = args.destinations;
+    return { ...args, destinations: [first, ...others.map((d) => ({ ...d, allowedFrom: [{ namespace: "apps" }, { namespace: "clients", serviceAccount: "checkout" }] }))] };
+}
+
 const DEV_STACK = "the dev stack";
+const EVERYTHING = "several destinations (MUTUAL, outside hosts, allowedFrom), lockdown, verify Job, gateway in demo-istio";
 const SCENARIOS: { [scenario: string]: () => EgressTlsOriginationArgs } = {
     [DEV_STACK]: devStackArgs,
-    "several destinations (MUTUAL, outside hosts), lockdown, verify Job, gateway in demo-istio": () => ({
-        ...everyKindOfDestinationArgs(),
+    [EVERYTHING]: () => ({
+        ...restrictedDestinations(everyKindOfDestinationArgs()),
         gateway: { namespace: "demo-istio", name: "istio-egressgateway", selector: { istio: "egressgateway" } },
         routingNamespace: "apps",
         lockdown: { namespaces: ["apps", "clients"] },
@@ -115,6 +122,13 @@ describe("every declared Kubernetes object against the upstream schemas", () => 
                 await validateUpstream(rule.inputs);
                 const broken = brokenCopy(rule, (o) => { o.spec.trafficPolicy.portLevelSettings[0].tls.mode = "SIMPLEX"; });
                 await assert.rejects(validateUpstream(broken), /tls\/mode must be equal to one of the allowed values/);
+            });
+
+            it(`${istioApiVersion}: an AuthorizationPolicy whose action is "REJECT"`, async () => {
+                const [policy] = (await scenarioRun(EVERYTHING, istioApiVersion)).objectsOfKind("AuthorizationPolicy");
+                await validateUpstream(policy.inputs);
+                const broken = brokenCopy(policy, (o) => { o.spec.action = "REJECT"; });
+                await assert.rejects(validateUpstream(broken), /action must be equal to one of the allowed values/);
             });
 
             it(`${istioApiVersion}: a Gateway port number given as a string`, async () => {
