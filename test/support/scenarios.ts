@@ -35,11 +35,17 @@ export function everyKindOfDestinationArgs(ca?: EgressTlsOriginationArgs["ca"]):
     };
 }
 
-/** Every kind of destination, and every optional part switched on: a gateway of its own, the verify Job, lockdown. */
+/**
+ * Every kind of destination, and every optional part switched on: a gateway of its own, the verify Job, lockdown, and
+ * allowed callers (a whole namespace and one service account) on the first destination.
+ */
 export function everythingArgs(): EgressTlsOriginationArgs {
     const args = everyKindOfDestinationArgs();
+    const [first, ...others] = args.destinations;
+    const destinations = [{ ...first, allowedFrom: [{ namespace: "apps" }, { namespace: "default", serviceAccount: "checkout" }] }, ...others];
     return {
         ...args,
+        destinations,
         gateway: { ...args.gateway, namespace: "egress-gateway", deploy: true },
         verify: true,
         lockdown: { namespaces: ["default", "apps"] },
