@@ -1,109 +1,103 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import { PerformanceObserver } from "perf_hooks";
-import { Destination, EgressTlsOrigination, EgressTlsOriginationArgs } from "../../components";
+import { EgressTlsOrigination } from "../../components";
 import { cheapProviders } from "../support/cheapProviders";
-import { OUTSIDE_CA_PEM } from "../support/fixtures";
-import { Registration, runProgram } from "../support/harness";
-import { COMPONENT, devStackArgs, runComponent } from "../support/scenarios";
-import { DESTINATION_KINDS, DestinationKind, Measurement, PROGRAM_KINDS, ProgramKind } from "./measurement";
+import { runProgram } from "../support/harness";
+import { COMPONENT } from "../support/scenarios";
+import { Measurement, median, PROGRAM_KINDS, ProgramFigures, ProgramKind } from "./measurement";
+import { benchDestinations, DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 
-// One benchmark measurement, run by main.ts in a fresh process: `evaluate.ts <program> <destination kind> <count>`
-// (see PROGRAM_KINDS and DESTINATION_KINDS).
+// One benchmark process, run by main.ts: `evaluate.ts <scenario> <destination kind> <count> [rounds]`. It evaluates
+// three programs under the SDK's mocks (cheap tls/random outputs: program evaluation, not key generation):
+// - component: an EgressTlsOrigination with `count` destinations;
+// - direct: the same resources declared by hand, without the component (the scenario's `direct`; test/benchDirect.test.ts);
+// - bare: as many plain ConfigMaps as the component registers resources.
+// Each is evaluated once to warm up; then, round after round, each once more in turn (the order rotating), so load
+// from elsewhere on the machine falls on all three alike and each round's ratios compare like with like.
 
-type Make = (name: string, inputs: any) => unknown;
-/** The classes of the resources the component registers for walkthrough-like destinations. */
-const RESOURCE_CLASSES: { [type: string]: Make } = {
-    "egress-tls:index:EgressTlsOrigination": (name) => new pulumi.ComponentResource("egress-tls:index:EgressTlsOrigination", name),
-    "random:index/randomId:RandomId": (name, inputs) => new random.RandomId(name, inputs),
-    "tls:index/privateKey:PrivateKey": (name, inputs) => new tls.PrivateKey(name, inputs),
-    "tls:index/selfSignedCert:SelfSignedCert": (name, inputs) => new tls.SelfSignedCert(name, inputs),
-    "tls:index/certRequest:CertRequest": (name, inputs) => new tls.CertRequest(name, inputs),
-    "tls:index/locallySignedCert:LocallySignedCert": (name, inputs) => new tls.LocallySignedCert(name, inputs),
-    "kubernetes:core/v1:Namespace": (name, inputs) => new k8s.core.v1.Namespace(name, inputs),
-    "kubernetes:core/v1:Secret": (name, inputs) => new k8s.core.v1.Secret(name, inputs),
-    "kubernetes:core/v1:ConfigMap": (name, inputs) => new k8s.core.v1.ConfigMap(name, inputs),
-    "kubernetes:core/v1:Service": (name, inputs) => new k8s.core.v1.Service(name, inputs),
-    "kubernetes:apps/v1:Deployment": (name, inputs) => new k8s.apps.v1.Deployment(name, inputs),
-};
-
-export function resourceClass(type: string): Make {
-    if (type.startsWith("kubernetes:networking.istio.io/")) return (name, inputs) => new k8s.apiextensions.CustomResource(name, inputs);
-    const make = RESOURCE_CLASSES[type];
-    if (!make) throw new Error(`evaluate.ts: no class for ${type}; add it to RESOURCE_CLASSES`);
-    return make;
-}
-
-/** `count` destinations of one kind on the dev stack's settings, each with its own name, host and credential. */
-export function destinations(kind: DestinationKind, count: number): EgressTlsOriginationArgs {
-    const dev = devStackArgs();
-    const template = dev.destinations[0];
-    const destination = (i: number): Destination => kind === "outside"
-        ? { name: `api${i}`, host: `api${i}.partner.example.org`, caCertPem: OUTSIDE_CA_PEM }
-        : {
-            ...template,
-            name: `svc${i}`,
-            host: `svc${i}.mesh-external.svc.cluster.local`,
-            credentialName: `client-credential-svc${i}`,
-            server: { namespace: "mesh-external", name: `svc${i}` },
-        };
-    return { ...dev, destinations: Array.from({ length: count }, (_, i) => destination(i)) };
-}
-
-async function program(kind: ProgramKind, destinationKind: DestinationKind, count: number): Promise<() => unknown> {
-    // The args are made once, outside the timed evaluations, as the direct and bare programs make their inputs.
-    const args = destinations(destinationKind, count);
-    if (kind === "component") return () => new EgressTlsOrigination(COMPONENT, args);
-    if (kind === "direct") {
-        const registrations: Registration[] = (await runComponent(args, cheapProviders)).registrations;
-        return () => registrations.forEach((r) => resourceClass(r.type)(r.name, r.inputs));
-    }
-    return () => {
-        for (let i = 0; i < count; i++) bareConfigMap(i);
-    };
-}
+/**
+ * Rounds: enough to cover about this many resources per program, between MIN_ROUNDS (a median needs three) and
+ * MAX_ROUNDS (small programs' single evaluations last tens of milliseconds, where scheduling noise is largest).
+ */
+const TIMED_RESOURCES = 1000;
+const MIN_ROUNDS = 3;
+const MAX_ROUNDS = 9;
 
 /** The bare program's resource: a plain ConfigMap. */
 export function bareConfigMap(i: number): k8s.core.v1.ConfigMap {
     return new k8s.core.v1.ConfigMap(`cm-${i}`, { metadata: { name: `cm-${i}`, namespace: "default" }, data: { key: "value" } });
 }
 
-/**
- * A single evaluation of a small program lasts tens of milliseconds, where scheduling noise on a shared machine is
- * several percent; small programs are timed over several evaluations, so each figure covers about this many resources.
- */
-const TIMED_RESOURCES = 1000;
-const MAX_TIMED_EVALUATIONS = 20;
+interface Sample {
+    resources: number;
+    wallMs: number;
+    gcMs: number;
+}
 
-/**
- * Evaluates the program under the mocks (cheap tls/random outputs) once to warm up, then times enough further
- * evaluations to cover TIMED_RESOURCES, and returns the figures of one evaluation (means).
- */
-async function measure(kind: ProgramKind, destinationKind: DestinationKind, count: number): Promise<Measurement> {
-    const evaluate = await program(kind, destinationKind, count);
-    const resources = (await runProgram(evaluate, cheapProviders)).registrations.length;
-    const evaluations = Math.min(MAX_TIMED_EVALUATIONS, Math.ceil(TIMED_RESOURCES / resources));
-    let gcMs = 0;
-    const gcObserver = new PerformanceObserver((entries) => entries.getEntries().forEach((entry) => { gcMs += entry.duration; }));
-    gcObserver.observe({ entryTypes: ["gc"] });
+let gcMs = 0;
+new PerformanceObserver((entries) => entries.getEntries().forEach((entry) => { gcMs += entry.duration; })).observe({ entryTypes: ["gc"] });
+
+async function evaluateOnce(program: () => unknown): Promise<Sample> {
+    const gcBefore = gcMs;
     const start = process.hrtime.bigint();
-    for (let i = 0; i < evaluations; i++) {
-        const run = await runProgram(evaluate, cheapProviders);
-        if (run.registrations.length !== resources) throw new Error(`evaluation ${i} registered ${run.registrations.length}, not ${resources}`);
-    }
+    const run = await runProgram(program, cheapProviders);
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     await new Promise((resolve) => setTimeout(resolve, 10)); // the observer hears of the last pauses a turn later
-    gcObserver.disconnect();
-    return { resources, wallMs: wallMs / evaluations, gcMs: gcMs / evaluations, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return { resources: run.registrations.length, wallMs, gcMs: gcMs - gcBefore };
+}
+
+async function measure(scenarioName: string, kind: DestinationKind, count: number, roundsAsked: number | undefined): Promise<Measurement> {
+    const { args, direct } = scenario(scenarioName);
+    // Inputs are made once, outside the timed evaluations, as a hand-written program has them in its source.
+    const destinations = benchDestinations(kind, count);
+    const componentArgs = args(destinations);
+    const programs: { [kind in ProgramKind]: () => unknown } = {
+        component: () => new EgressTlsOrigination(COMPONENT, componentArgs),
+        direct: () => direct(destinations),
+        bare: () => undefined,
+    };
+    const warmUp = await evaluateOnce(programs.component);
+    programs.bare = () => { for (let i = 0; i < warmUp.resources; i++) bareConfigMap(i); };
+    await evaluateOnce(programs.direct);
+    await evaluateOnce(programs.bare);
+
+    const rounds = roundsAsked ?? Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, Math.ceil(TIMED_RESOURCES / warmUp.resources)));
+    const samples: { [kind in ProgramKind]: Sample[] } = { component: [], direct: [], bare: [] };
+    for (let round = 0; round < rounds; round++) {
+        process.stderr.write(`  ${scenarioName}, ${count} ${kind}: round ${round + 1}/${rounds}\n`);
+        for (let turn = 0; turn < PROGRAM_KINDS.length; turn++) {
+            const programKind = PROGRAM_KINDS[(round + turn) % PROGRAM_KINDS.length];
+            samples[programKind].push(await evaluateOnce(programs[programKind]));
+        }
+    }
+    for (const programKind of PROGRAM_KINDS) {
+        const counts = new Set(samples[programKind].map((s) => s.resources));
+        if (counts.size !== 1) throw new Error(`${programKind} registered ${[...counts].join(" then ")} resources`);
+    }
+    const figures = Object.fromEntries(PROGRAM_KINDS.map((programKind): [ProgramKind, ProgramFigures] => {
+        const of = samples[programKind];
+        return [programKind, { resources: of[0].resources, wallMs: median(of.map((s) => s.wallMs)), gcMs: median(of.map((s) => s.gcMs)) }];
+    })) as Measurement["figures"];
+    const ratio = (a: ProgramKind, b: ProgramKind, cost: (s: Sample) => number) => median(samples[a].map((s, i) => cost(s) / cost(samples[b][i])));
+    const whole = (s: Sample) => s.wallMs;
+    const perResource = (s: Sample) => s.wallMs / s.resources;
+    return {
+        figures,
+        // The component against direct as whole evaluations: the component's own registration is part of its cost.
+        ratios: {
+            componentToDirect: ratio("component", "direct", whole),
+            componentToBare: ratio("component", "bare", whole),
+            directToBare: ratio("direct", "bare", perResource),
+        },
+        rounds,
+    };
 }
 
 if (require.main === module) {
-    const [kind, destinationKind, count] = process.argv.slice(2);
-    if (!PROGRAM_KINDS.includes(kind as ProgramKind) || !DESTINATION_KINDS.includes(destinationKind as DestinationKind) || !(Number(count) > 0)) {
-        throw new Error(`usage: evaluate.ts <${PROGRAM_KINDS.join("|")}> <${DESTINATION_KINDS.join("|")}> <count>`);
+    const [scenarioName, kind, count, rounds] = process.argv.slice(2);
+    if (!DESTINATION_KINDS.includes(kind as DestinationKind) || !(Number(count) > 0)) {
+        throw new Error(`usage: evaluate.ts <scenario> <${DESTINATION_KINDS.join("|")}> <count> [rounds]`);
     }
-    measure(kind as ProgramKind, destinationKind as DestinationKind, Number(count))
+    measure(scenarioName, kind as DestinationKind, Number(count), rounds ? Number(rounds) : undefined)
         .then((measurement) => console.log(JSON.stringify(measurement)));
 }

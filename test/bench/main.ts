@@ -1,71 +1,55 @@
+import { spawnSync } from "child_process";
 import * as path from "path";
-import { run } from "../support/commands";
 import { stackConfig } from "../support/devStack";
 import { REPO_ROOT } from "../support/repoPaths";
 import { stackStartup } from "../support/pulumiProject";
-import { BARE_CONFIG_MAP, DESTINATION_KINDS, DestinationKind, Measurement, median, PROGRAM_KINDS, ProgramKind } from "./measurement";
+import { BARE_CONFIG_MAP, Measurement, median } from "./measurement";
+import { DESTINATION_KINDS, DestinationKind, SCENARIOS } from "./scenarios";
 
 /**
- * `npm run bench`: the cost of evaluating the component under the SDK's mocks, next to the same resources made without
- * it and to a bare program of as many plain ConfigMaps (see PROGRAM_KINDS), and the stack's start-up as configured
- * against ts-node with type-checking. Every figure is the median of REPETITIONS fresh processes, after one warm-up
- * process whose figures are dropped; the programs take turns, so load from elsewhere on the machine falls on all alike.
+ * `npm run bench [-- --per-type]`: what the component costs to evaluate under the SDK's mocks against the same resources
+ * declared by hand (the target), and against as many bare ConfigMaps (for information); and the stack's start-up as
+ * configured against ts-node with type-checking. Progress goes to stderr, the report to stdout, targets first.
+ * Settings (environment): BENCH_ROUNDS (rounds per evaluation process; default 3 to 9 by size), BENCH_COUNTS
+ * (destination counts, default "10,100"), BENCH_REPETITIONS (start-up processes per loader, default 3),
+ * BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
  */
-const DESTINATION_COUNTS = [1, 10, 100];
-const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5);
-/** Targets: ms/resource of the component ≤ 1.10 × the bare program's; ms/destination at 100 ≤ 1.10 × at 10. */
+const DESTINATION_COUNTS = (process.env.BENCH_COUNTS ?? "10,100").split(",").map(Number);
+const ROUNDS = process.env.BENCH_ROUNDS;
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
+const PER_TYPE = process.argv.includes("--per-type") || process.env.BENCH_PER_TYPE === "1";
+/** Targets: the component ≤ 1.10 × the same resources declared by hand; ms/destination flat; start-up ≤ 0.5 × type-checking. */
 const MAX_COST_RATIO = 1.1;
 const MAX_START_UP_RATIO = 0.5;
 const TRANSPILE_ONLY = ["--require", "ts-node/register/transpile-only"];
 const TYPE_CHECKING = ["--require", "ts-node/register"];
 
-/** Runs `node <nodeArgs> <script> <args>` in the repository, returning its last stdout line and its wall time. */
-function runNode(nodeArgs: string[], script: string, args: string[], env: NodeJS.ProcessEnv = {}): { output: string; wallMs: number } {
-    const start = process.hrtime.bigint();
-    const stdout = run(process.execPath, [...nodeArgs, path.join(__dirname, script), ...args], REPO_ROOT, { ...withoutTsNodeSettings(process.env), ...env });
-    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    return { output: stdout.trim().split("\n").pop() ?? "", wallMs };
-}
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 /** TS_NODE_* variables would change what the loaders do (TS_NODE_TRANSPILE_ONLY would turn type-checking off). */
 function withoutTsNodeSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("TS_NODE_")));
 }
 
-function evaluate(kind: ProgramKind, destinationKind: DestinationKind, count: number): Measurement {
-    return JSON.parse(runNode(TRANSPILE_ONLY, "evaluate.ts", [kind, destinationKind, String(count)]).output);
+/** Runs `node <nodeArgs> <script> <args>` in the repository, its stderr (progress) passed on; its last stdout line and wall time. */
+function runNode(nodeArgs: string[], script: string, args: string[], env: NodeJS.ProcessEnv = {}): { output: string; wallMs: number } {
+    const start = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, [...nodeArgs, path.join(__dirname, script), ...args], {
+        cwd: REPO_ROOT, env: { ...withoutTsNodeSettings(process.env), ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024,
+    });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (child.status !== 0) throw new Error(`${script} ${args.join(" ")} failed (exit ${child.status}): ${child.stdout}`);
+    return { output: child.stdout.trim().split("\n").pop() ?? "", wallMs };
 }
 
-type Row = { destinations: number; destinationKind: DestinationKind } & { [kind in ProgramKind]: Measurement };
-
-function medianMeasurement(measurements: Measurement[]): Measurement {
-    return {
-        resources: measurements[0].resources,
-        wallMs: median(measurements.map((m) => m.wallMs)),
-        gcMs: median(measurements.map((m) => m.gcMs)),
-        peakRssMb: median(measurements.map((m) => m.peakRssMb)),
-    };
+interface Row {
+    scenario: string;
+    kind: DestinationKind;
+    destinations: number;
+    measurement: Measurement;
 }
 
-function measureEvaluation(destinationKind: DestinationKind, destinations: number): Row {
-    // The component's warm-up process also tells how many ConfigMaps the bare program makes.
-    const counts: { [kind in ProgramKind]: number } = {
-        component: destinations,
-        direct: destinations,
-        bare: evaluate("component", destinationKind, destinations).resources,
-    };
-    evaluate("direct", destinationKind, counts.direct);
-    evaluate("bare", destinationKind, counts.bare);
-    const measurements: { [kind in ProgramKind]: Measurement[] } = { component: [], direct: [], bare: [] };
-    for (let i = 0; i < REPETITIONS; i++) {
-        for (const kind of PROGRAM_KINDS) measurements[kind].push(evaluate(kind, destinationKind, counts[kind]));
-    }
-    const row = { destinations, destinationKind } as Row;
-    for (const kind of PROGRAM_KINDS) row[kind] = medianMeasurement(measurements[kind]);
-    return row;
-}
-
-/** Wall time of a whole process that loads and evaluates index.ts, as configured and with type-checking. */
+/** Wall time of a whole process that loads and evaluates index.ts, as configured and with type-checking, taking turns. */
 function measureStartUp(configured: string[]): { configuredMs: number; typeCheckingMs: number } {
     const env = { PULUMI_CONFIG: JSON.stringify(stackConfig()) };
     const load = (loader: string[]) => {
@@ -78,108 +62,92 @@ function measureStartUp(configured: string[]): { configuredMs: number; typeCheck
     const configuredMs: number[] = [];
     const typeCheckingMs: number[] = [];
     for (let i = 0; i < REPETITIONS; i++) {
+        progress(`start-up ${i + 1}/${REPETITIONS}`);
         configuredMs.push(load(configured));
         typeCheckingMs.push(load(TYPE_CHECKING));
     }
     return { configuredMs: median(configuredMs), typeCheckingMs: median(typeCheckingMs) };
 }
 
-const fixed = (value: number, digits = 1) => value.toFixed(digits);
-const perResource = (m: Measurement) => m.wallMs / m.resources;
-const perResourceWithoutGc = (m: Measurement) => (m.wallMs - m.gcMs) / m.resources;
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const verdict = (met: boolean) => (met ? "met" : "MISSED");
 
-function target(met: boolean, text: string): string {
-    return `- ${met ? "met" : "MISSED"}: ${text}`;
+/** ms/destination of the component at the largest count against the smallest: flat when ≤ MAX_COST_RATIO. */
+function perDestinationGrowth(rows: Row[]): { from: Row; to: Row; growth: number } {
+    const sorted = [...rows].sort((a, b) => a.destinations - b.destinations);
+    const [from, to] = [sorted[0], sorted[sorted.length - 1]];
+    const perDestination = (row: Row) => row.measurement.figures.component.wallMs / row.destinations;
+    return { from, to, growth: perDestination(to) / perDestination(from) };
 }
 
-function printTable(rows: Row[]): void {
-    console.log("| destinations | program | resources | wall ms | ms/resource | GC ms | peak RSS MB |");
-    console.log("|---|---|---:|---:|---:|---:|---:|");
+function printTargets(groups: Row[][], startUpRatio: number): void {
+    console.log("## Targets\n");
+    console.log("| scenario | destinations | component ÷ direct (≤ 1.10) | | component ÷ bare (information) |");
+    console.log("|---|---|---:|---|---:|");
+    for (const row of groups.flat()) {
+        const { componentToDirect, componentToBare } = row.measurement.ratios;
+        console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${fixed(componentToDirect)}× | ${verdict(componentToDirect <= MAX_COST_RATIO)} | ${fixed(componentToBare)}× |`);
+    }
+    console.log("");
+    for (const rows of groups) {
+        const { from, to, growth } = perDestinationGrowth(rows);
+        console.log(`- ${verdict(growth <= MAX_COST_RATIO)}: ${from.scenario}, ${from.kind}: component ms/destination at N=${to.destinations} is `
+            + `${fixed(growth)}× that at N=${from.destinations} (flat: ≤ ${MAX_COST_RATIO}×)`);
+    }
+    console.log(`- ${verdict(startUpRatio <= MAX_START_UP_RATIO)}: configured start-up is ${fixed(startUpRatio)}× ts-node with `
+        + `type-checking (target ≤ ${MAX_START_UP_RATIO}×)`);
+}
+
+function printFigures(rows: Row[]): void {
+    console.log("\n## Figures (medians per evaluation)\n");
+    console.log("| scenario | destinations | program | resources | wall ms | ms/resource | GC ms | rounds |");
+    console.log("|---|---|---|---:|---:|---:|---:|---:|");
     for (const row of rows) {
-        for (const kind of PROGRAM_KINDS) {
-            const m = row[kind];
-            console.log(`| ${row.destinations} ${row.destinationKind} | ${kind} | ${m.resources} | ${fixed(m.wallMs, 0)} | ${fixed(perResource(m), 2)} | ${fixed(m.gcMs, 0)} | ${fixed(m.peakRssMb, 0)} |`);
+        for (const [kind, m] of Object.entries(row.measurement.figures)) {
+            console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${kind} | ${m.resources} | ${fixed(m.wallMs, 0)} | `
+                + `${fixed(m.wallMs / m.resources)} | ${fixed(m.gcMs, 0)} | ${row.measurement.rounds} |`);
         }
     }
-}
-
-/** `rows` holds one destination kind at every DESTINATION_COUNT. */
-function printEvaluationTargets(rows: Row[]): void {
-    for (const row of rows) {
-        const ratio = perResource(row.component) / perResource(row.bare);
-        console.log(target(ratio <= MAX_COST_RATIO, `${row.destinationKind}, N=${row.destinations}: component ms/resource is `
-            + `${fixed(ratio, 2)}× the bare program's (target ≤ ${MAX_COST_RATIO}×)`));
-    }
-    const perDestinationGrowth = growth(rows, (row) => row.component.wallMs / row.destinations);
-    console.log(target(perDestinationGrowth <= MAX_COST_RATIO, `${rows[0].destinationKind}: ms/destination at N=100 is `
-        + `${fixed(perDestinationGrowth, 2)}× that at N=10 (flat: ≤ ${MAX_COST_RATIO}×)`));
-}
-
-/** How a figure of the rows at N=100 compares with N=10. */
-function growth(rows: Row[], figure: (row: Row) => number): number {
-    const at = (destinations: number): Row => {
-        const row = rows.find((r) => r.destinations === destinations);
-        if (!row) throw new Error(`no row for N=${destinations}; DESTINATION_COUNTS must hold 10 and 100`);
-        return row;
-    };
-    return figure(at(100)) / figure(at(10));
-}
-
-function printDiagnostics(rows: Row[]): void {
-    for (const row of rows) {
-        console.log(`- ${row.destinationKind}, N=${row.destinations}: component ms/resource is `
-            + `${fixed(perResource(row.component) / perResource(row.direct), 2)}× direct's (the component's own cost); direct is `
-            + `${fixed(perResource(row.direct) / perResource(row.bare), 2)}× bare (the cost of its resource types)`);
-    }
-    const grew = (kind: ProgramKind, perResourceOf: (m: Measurement) => number) => fixed(growth(rows, (row) => perResourceOf(row[kind])), 2);
-    console.log(`- ${rows[0].destinationKind}, N=10→100: ms/resource grew ${grew("component", perResource)}× (component), `
-        + `${grew("direct", perResource)}× (direct), ${grew("bare", perResource)}× (bare); without GC pauses `
-        + `${grew("component", perResourceWithoutGc)}×, ${grew("direct", perResourceWithoutGc)}×, ${grew("bare", perResourceWithoutGc)}×`);
 }
 
 /** What one resource of each type costs when registered alone (resourceTypes.ts): the floor under any program made of them. */
 function printResourceTypes(msPerResource: { [type: string]: number }): void {
     const bare = msPerResource[BARE_CONFIG_MAP];
-    console.log("\nEach resource type the in-cluster component registers, registered alone (resourceTypes.ts), against the bare");
-    console.log("program's ConfigMap:\n");
+    console.log("\n## Each resource type the in-cluster component registers, registered alone\n");
     console.log("| resource type | ms/resource | × bare ConfigMap |");
     console.log("|---|---:|---:|");
-    for (const [type, ms] of Object.entries(msPerResource)) console.log(`| ${type} | ${fixed(ms, 2)} | ${fixed(ms / bare, 2)} |`);
+    for (const [type, ms] of Object.entries(msPerResource)) console.log(`| ${type} | ${fixed(ms)} | ${fixed(ms / bare)} |`);
 }
 
 function main(): void {
     const startup = stackStartup();
     if (startup.typescript) throw new Error("Pulumi.yaml sets typescript: true; the language host would type-check at start-up");
-    console.log("# egress-tls benchmark\n");
-    console.log("Program evaluation under the SDK's mocks (test/support/harness.ts `runProgram`). tls and random resources get");
-    console.log("cheap fixed placeholder outputs (test/support/cheapProviders.ts), so this measures program evaluation, not key");
-    console.log(`generation. Medians of ${REPETITIONS} fresh processes after a warm-up process; in each, the program is evaluated`);
-    console.log("once to warm up, then timed over enough evaluations to cover about 1000 resources (1 to 20), per evaluation.");
-    console.log("component: EgressTlsOrigination with N destinations, outside (SIMPLE, CA brought) or in-cluster (the");
-    console.log("walkthrough's nginx, certificates made with @pulumi/tls); direct: the same resources (classes, names, inputs) made");
-    console.log("without the component; bare: as many plain ConfigMaps.\n");
-
-    const rowsByKind = DESTINATION_KINDS.map((kind) => DESTINATION_COUNTS.map((count) => measureEvaluation(kind, count)));
-    printTable(rowsByKind.flat());
-
-    printResourceTypes(JSON.parse(runNode(TRANSPILE_ONLY, "resourceTypes.ts", []).output));
-
-    const loader = startup.nodeargs.join(" ");
+    const plan = SCENARIOS.flatMap((scenario) => DESTINATION_KINDS.map((kind) => ({ scenario: scenario.name, kind })));
+    progress(`${plan.length * DESTINATION_COUNTS.length} evaluation processes (N = ${DESTINATION_COUNTS.join(", ")}), then start-up`
+        + `${PER_TYPE ? " and each resource type" : ""}; about 4 minutes on 2 quiet cores`);
+    let done = 0;
+    const groups: Row[][] = plan.map(({ scenario, kind }) => DESTINATION_COUNTS.map((destinations) => {
+        progress(`${++done}/${plan.length * DESTINATION_COUNTS.length}: ${scenario}, ${destinations} ${kind} destinations`);
+        const args = [scenario, kind, String(destinations), ...(ROUNDS ? [ROUNDS] : [])];
+        return { scenario, kind, destinations, measurement: JSON.parse(runNode(TRANSPILE_ONLY, "evaluate.ts", args).output) };
+    }));
     const { configuredMs, typeCheckingMs } = measureStartUp(startup.nodeargs);
-    console.log("\nStart-up: a whole `node` process that loads index.ts and evaluates it under mocks (dev stack config).\n");
+    const perType = PER_TYPE ? JSON.parse(runNode(TRANSPILE_ONLY, "resourceTypes.ts", []).output) : undefined;
+
+    console.log("# egress-tls benchmark\n");
+    console.log("Program evaluation under the SDK's mocks, tls and random outputs cheap placeholders (evaluation, not key");
+    console.log("generation). component: EgressTlsOrigination with N destinations; direct: the same resources declared by hand");
+    console.log("(test/bench/direct/, checked equal by test/benchDirect.test.ts); bare: as many plain ConfigMaps. One process per");
+    console.log("row; each program evaluated once to warm up, then once per round, taking turns; ratios are medians of the rounds'.\n");
+    printTargets(groups, configuredMs / typeCheckingMs);
+    printFigures(groups.flat());
+    console.log("\n## Start-up: a whole `node` process that loads index.ts and evaluates it under mocks (dev stack)\n");
     console.log("| loader | median ms |");
     console.log("|---|---:|");
-    console.log(`| as configured in Pulumi.yaml (typescript: false, nodeargs \`${loader}\`) | ${fixed(configuredMs, 0)} |`);
+    console.log(`| as configured in Pulumi.yaml (typescript: false, nodeargs \`${startup.nodeargs.join(" ")}\`) | ${fixed(configuredMs, 0)} |`);
     console.log(`| ts-node with type-checking (\`${TYPE_CHECKING.join(" ")}\`, like typescript: true) | ${fixed(typeCheckingMs, 0)} |`);
-
-    console.log("\nTargets:\n");
-    rowsByKind.forEach(printEvaluationTargets);
-    const startUpRatio = configuredMs / typeCheckingMs;
-    console.log(target(startUpRatio <= MAX_START_UP_RATIO,
-        `configured start-up is ${fixed(startUpRatio, 2)}× ts-node with type-checking (target ≤ ${MAX_START_UP_RATIO}×)`));
-
-    console.log("\nDiagnostics:\n");
-    rowsByKind.forEach(printDiagnostics);
+    if (perType) printResourceTypes(perType);
+    else console.log("\n(Each resource type alone: `npm run bench -- --per-type`.)");
 }
 
 main();

@@ -1,29 +1,25 @@
-/** What evaluate.ts measures of one evaluation of a program, and prints for main.ts as one JSON line. */
-export interface Measurement {
-    resources: number;
-    /** Mean over the timed evaluations. */
-    wallMs: number;
-    /** Garbage collection pauses during `wallMs`, mean over the timed evaluations. */
-    gcMs: number;
-    peakRssMb: number;
-}
-
-/**
- * - `component`: an EgressTlsOrigination with N destinations of one kind (see DESTINATION_KINDS);
- * - `direct`: the resources that component registers, made directly (same classes, names and plain inputs), without it;
- * - `bare`: as many plain ConfigMaps as the component registers resources.
- */
+/** The programs one benchmark process evaluates, taking turns (see evaluate.ts). */
 export const PROGRAM_KINDS = ["component", "direct", "bare"] as const;
 export type ProgramKind = (typeof PROGRAM_KINDS)[number];
 
-/**
- * - `outside`: services outside the cluster, SIMPLE, their CA brought (`caCertPem`): what the component is for. Nothing is
- *   signed, so only Kubernetes objects are registered.
- * - `in-cluster`: the walkthrough's destination N times: an nginx TLS server in the cluster each, with a CA and a server
- *   certificate made with @pulumi/tls.
- */
-export const DESTINATION_KINDS = ["outside", "in-cluster"] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+/** One program's figures in one benchmark process: medians over its timed evaluations. */
+export interface ProgramFigures {
+    resources: number;
+    wallMs: number;
+    /** Garbage collection pauses during `wallMs`. */
+    gcMs: number;
+}
+
+/** What evaluate.ts prints for main.ts as one JSON line. */
+export interface Measurement {
+    figures: { [kind in ProgramKind]: ProgramFigures };
+    /**
+     * Medians of each round's ratios (the programs ran back to back, under the same load): of whole evaluations for the
+     * component (bare has as many resources as it), of ms/resource for direct against bare.
+     */
+    ratios: { componentToDirect: number; componentToBare: number; directToBare: number };
+    rounds: number;
+}
 
 /** resourceTypes.ts's key for the bare program's ConfigMap, next to resource type tokens. */
 export const BARE_CONFIG_MAP = "bare ConfigMap";
