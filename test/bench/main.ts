@@ -124,7 +124,7 @@ function main(): void {
     if (startup.typescript) throw new Error("Pulumi.yaml sets typescript: true; the language host would type-check at start-up");
     const plan = SCENARIOS.flatMap((scenario) => DESTINATION_KINDS.map((kind) => ({ scenario: scenario.name, kind })));
     progress(`${plan.length * DESTINATION_COUNTS.length} evaluation processes (N = ${DESTINATION_COUNTS.join(", ")}), then start-up`
-        + `${PER_TYPE ? " and each resource type" : ""}; about 4 minutes on 2 quiet cores`);
+        + `${PER_TYPE ? " and each resource type" : ""}; about 3 minutes on 2 quiet cores`);
     let done = 0;
     const groups: Row[][] = plan.map(({ scenario, kind }) => DESTINATION_COUNTS.map((destinations) => {
         progress(`${++done}/${plan.length * DESTINATION_COUNTS.length}: ${scenario}, ${destinations} ${kind} destinations`);
