@@ -31,7 +31,7 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["credential starting with istio, no dash", { destinations: [{ ...PARTNER, credentialName: "istiopartner" }] }, "destinations[0].credentialName", /starts with "istio"/],
     ["credential starting with istio.", { destinations: [{ ...PARTNER, credentialName: "istio.default" }] }, "destinations[0].credentialName", /starts with "istio"/],
     ["credential istiod's self-signed CA", { destinations: [{ ...PARTNER, mode: "MUTUAL", credentialName: "istio-ca-secret" }] }, "destinations[0].credentialName", /claims Secret "istio-ca-secret"/],
-    ["credential starting with prometheus-", { destinations: [{ ...PARTNER, credentialName: "prometheus-x" }] }, "destinations[0].credentialName", /starts with "prometheus": Istio ignores/],
+    ["credential starting with prometheus-", { destinations: [{ ...PARTNER, credentialName: "prometheus-x" }] }, "destinations[0].credentialName", /starts with "prometheus": Istio's docs say a credential's name must not/],
     ["credential starting with prometheus, no dash", { destinations: [{ ...PARTNER, credentialName: "prometheuscreds" }] }, "destinations[0].credentialName", /starts with "prometheus"/],
     ["MUTUAL credential cacerts (istiod's plug-in CA)", { destinations: [{ ...PARTNER, mode: "MUTUAL", credentialName: "cacerts" }] }, "destinations[0].credentialName", /claims Secret "cacerts", which is istiod's plug-in CA Secret/],
     ["SIMPLE credential cacerts", { destinations: [{ ...PARTNER, credentialName: "cacerts" }] }, "destinations[0].credentialName", /istiod's plug-in CA/],

@@ -15,11 +15,12 @@ const RESERVED_SECRETS: { [name: string]: string } = {
 const RESERVED_PREFIXES: [prefix: string, reason: string][] = [
     // `istio-ca-secret` (security/pkg/pki/ca/ca.go, CASecret: istiod's self-signed root), `istio-kubeconfig` and
     // `istio-remote-secret-*` (istioctl/pkg/multicluster/remote_secret.go: multicluster credentials), the legacy per-
-    // ServiceAccount `istio.*` Secrets; and Istio's secure-gateway task (istio.io, tasks/traffic-management/ingress/
-    // secure-ingress) says a credential's name "should not begin with istio or prometheus".
-    ["istio", "Istio's own Secrets start with it (istio-ca-secret, istio-kubeconfig, istio-remote-secret-…), and Istio ignores such names for credentialName"],
-    // The same task's rule, for the Prometheus integration's certificate Secrets.
-    ["prometheus", "Istio ignores names starting with it for credentialName"],
+    // ServiceAccount `istio.*` Secrets; and Istio's egress TLS origination task (istio.io, tasks/traffic-management/
+    // egress/egress-gateway-tls-origination, the walkthrough's source) says "The secret name should not begin with
+    // istio or prometheus".
+    ["istio", "Istio's own Secrets start with it (istio-ca-secret, istio-kubeconfig, istio-remote-secret-…), and Istio's docs say a credential's name must not"],
+    // The same task's rule.
+    ["prometheus", "Istio's docs say a credential's name must not"],
     // Helm's Secret storage driver keeps every release revision as `sh.helm.release.v1.<release>.v<revision>`
     // (helm/helm pkg/storage/driver/secrets.go); the gateway's own chart, when `gateway.deploy`, is stored so.
     ["sh.helm.release.v1.", "Helm stores its release revisions under it"],
