@@ -135,11 +135,19 @@ export interface EgressTlsOriginationArgs {
      * arrives. Default: `false`.
      */
     verify?: boolean;
-    /** Sidecar-injected namespace the component creates for the verify Job. Default: `egress-tls-verify`. */
+    /** Sidecar-injected namespace the component creates for the verify Job. Default: `egress-tls-verify`, after `namePrefix`. */
     verifyNamespace?: string;
     /**
      * The mesh's trust domain (`meshConfig.trustDomain`): callers' identities at the gateway are
      * `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. Default: `cluster.local`.
      */
     trustDomain?: string;
+    /**
+     * Starts the name of every object that belongs to this instance alone (the Istio Gateway object, each destination's
+     * Secrets, ConfigMap, DestinationRules, VirtualService and ServiceEntry, its gateway subset and default
+     * `credentialName`, the verify namespace and Job, the lockdown NetworkPolicy) as `<namePrefix>-…`, so several instances
+     * can share one cluster and one egress gateway. A DNS-1123 label of at most 20 characters. Default: `""` (no prefix:
+     * the walkthrough's names).
+     */
+    namePrefix?: string;
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
 import { issueCertificates, rotationTrigger } from "./certificates";
 import { resolveConfig } from "./config";
+import { claimInstanceNames } from "./config/instanceClaims";
 import { gatewayRendering } from "./gateways";
 import { childName, commonLabels, objectNames } from "./naming";
 import { unguardedCallerPolicyWarning } from "./render/authorization";
@@ -31,6 +32,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
 
     constructor(name: string, args: EgressTlsOriginationArgs, opts?: pulumi.ComponentResourceOptions) {
         const config = resolveConfig(args);
+        claimInstanceNames(name, config);
         super("egress-tls:index:EgressTlsOrigination", name, {}, opts);
         const labels = commonLabels(name);
         const parent = this;
@@ -61,7 +63,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
 
         for (const namespace of config.lockdown?.namespaces ?? []) {
             new k8s.networking.v1.NetworkPolicy(childName(name, "lockdown", namespace), {
-                metadata: { name: objectNames.lockdownPolicy(), namespace, labels },
+                metadata: { name: objectNames.lockdownPolicy(config), namespace, labels },
                 spec: renderLockdownPolicy(config.lockdown!, config.gateway),
             }, { parent });
         }

@@ -1,28 +1,96 @@
 // Layers: config/resolved (shapes) → naming → config (rules) → renderers → wiring; naming reads only the shapes.
-import type { ResolvedDestination, ResolvedGateway } from "./config/resolved";
+import type { ResolvedConfig, ResolvedDestination, ResolvedGateway } from "./config/resolved";
 
 /** The Secret that holds only `ca.crt` for `credentialName`, which Istio's SDS reads for SIMPLE. */
 function caOnlyCredentialSecret(credentialName: string): string {
     return `${credentialName}-cacert`;
 }
 
-/** Kubernetes object names: the one place that knows the walkthrough's naming rules. */
+/**
+ * `name` scoped to an instance: `<namePrefix>-<name>`, or `name` itself without a prefix (the walkthrough's names). Two
+ * instances in one cluster with different prefixes never name an object, a subset or a default credential alike.
+ */
+export function prefixed(namePrefix: string, name: string): string {
+    return namePrefix === "" ? name : `${namePrefix}-${name}`;
+}
+
+/** The instance-wide objects' base names, as the walkthrough (and every instance without `namePrefix`) has them. */
+const VERIFY = "egress-tls-verify";
+const LOCKDOWN = "egress-tls-lockdown";
+const CREDENTIAL_PREFIX = "client-credential-";
+
+type Instance = Pick<ResolvedConfig, "namePrefix">;
+
+/** Kubernetes object names: the one place that knows the walkthrough's naming rules. Per destination, `d.objectName`. */
 export const objectNames = {
-    serverCertsSecret: (d: ResolvedDestination) => `${d.name}-server-certs`,
-    serverCaSecret: (d: ResolvedDestination) => `${d.name}-ca-certs`,
-    serverConfigMap: (d: ResolvedDestination) => `${d.name}-configmap`,
+    /** A destination's objects and gateway subset carry this name; its `name` stays the key of outputs and Pulumi names. */
+    destinationObjectName: (namePrefix: string, name: string) => prefixed(namePrefix, name),
+    defaultCredentialName: (objectName: string) => `${CREDENTIAL_PREFIX}${objectName}`,
+    defaultVerifyNamespace: (namePrefix: string) => prefixed(namePrefix, VERIFY),
+    serverCertsSecret: (d: ResolvedDestination) => `${d.objectName}-server-certs`,
+    serverCaSecret: (d: ResolvedDestination) => `${d.objectName}-ca-certs`,
+    serverConfigMap: (d: ResolvedDestination) => `${d.objectName}-configmap`,
     /** The Secret Istio's SDS reads for `credentialName`: the CA-only one for SIMPLE, `<name>` itself for MUTUAL. */
     credentialSecret: (d: ResolvedDestination) => (d.mode === "MUTUAL" ? d.credentialName : caOnlyCredentialSecret(d.credentialName)),
     caOnlyCredentialSecret,
-    gatewayDestinationRule: (d: ResolvedDestination) => `egressgateway-for-${d.name}`,
-    virtualService: (d: ResolvedDestination) => `direct-${d.name}-through-egress-gateway`,
-    originationDestinationRule: (d: ResolvedDestination) => `originate-tls-for-${d.name}`,
-    serviceEntry: (d: ResolvedDestination) => `${d.name}-external`,
-    lockdownPolicy: () => "egress-tls-lockdown",
-    callerPolicy: (d: ResolvedDestination) => `allowed-callers-of-${d.name}`,
-    verifyJob: () => "egress-tls-verify",
+    /** The destination's subset of the gateway host: unique per instance, as Istio merges every rule for that host. */
+    subset: (d: ResolvedDestination) => d.objectName,
+    gatewayDestinationRule: (d: ResolvedDestination) => `egressgateway-for-${d.objectName}`,
+    virtualService: (d: ResolvedDestination) => `direct-${d.objectName}-through-egress-gateway`,
+    originationDestinationRule: (d: ResolvedDestination) => `originate-tls-for-${d.objectName}`,
+    serviceEntry: (d: ResolvedDestination) => `${d.objectName}-external`,
+    /** The instance's own Istio Gateway object (the gateway's Service keeps `gateway.name`). */
+    gatewayObject: (c: Instance & Pick<ResolvedConfig, "gateway">) => prefixed(c.namePrefix, c.gateway.name),
+    callerPolicy: (d: ResolvedDestination) => `allowed-callers-of-${d.objectName}`,
+    lockdownPolicy: (c: Instance) => prefixed(c.namePrefix, LOCKDOWN),
+    verifyJob: (c: Instance) => prefixed(c.namePrefix, VERIFY),
     gatewayHost: (g: ResolvedGateway) => `${g.name}.${g.namespace}.svc.cluster.local`,
 };
+
+/** One name an instance takes in the cluster (`Kind namespace/name`, a host, a gateway subset), and the field that chose it. */
+export interface NameClaim {
+    claim: string;
+    field: string;
+}
+
+/**
+ * Every cluster-wide name the instance takes: each Kubernetes object it declares, each host it routes, each subset of
+ * the gateway host. Two instances may share none of them.
+ */
+export function claimedNames(config: ResolvedConfig): NameClaim[] {
+    const gatewayNs = config.gateway.namespace;
+    const claims: NameClaim[] = [{ claim: `Gateway ${config.routingNamespace}/${objectNames.gatewayObject(config)}`, field: "namePrefix" }];
+    if (config.gateway.deploy) claims.push({ claim: `Namespace ${gatewayNs}`, field: "gateway.namespace" });
+    config.destinations.forEach((d, i) => {
+        const field = `destinations[${i}]`;
+        claims.push(
+            { claim: `host ${d.host}`, field: `${field}.host` },
+            { claim: `subset ${objectNames.gatewayHost(config.gateway)}/${objectNames.subset(d)}`, field: `${field}.name` },
+            { claim: `Secret ${gatewayNs}/${objectNames.credentialSecret(d)}`, field: `${field}.credentialName` },
+            { claim: `DestinationRule ${gatewayNs}/${objectNames.originationDestinationRule(d)}`, field: `${field}.name` },
+            { claim: `DestinationRule ${gatewayNs}/${objectNames.gatewayDestinationRule(d)}`, field: `${field}.name` },
+            { claim: `VirtualService ${config.routingNamespace}/${objectNames.virtualService(d)}`, field: `${field}.name` },
+        );
+        if (d.allowedFrom) claims.push({ claim: `AuthorizationPolicy ${gatewayNs}/${objectNames.callerPolicy(d)}`, field: `${field}.name` });
+        if (!d.server) claims.push({ claim: `ServiceEntry ${config.routingNamespace}/${objectNames.serviceEntry(d)}`, field: `${field}.name` });
+        else {
+            const ns = d.server.namespace;
+            claims.push(
+                { claim: `Namespace ${ns}`, field: `${field}.server.namespace` },
+                { claim: `Deployment ${ns}/${d.server.name}`, field: `${field}.server.name` },
+                { claim: `Service ${ns}/${d.server.name}`, field: `${field}.server.name` },
+                ...[objectNames.serverCertsSecret(d), objectNames.serverCaSecret(d)].map((name) => ({ claim: `Secret ${ns}/${name}`, field: `${field}.name` })),
+                { claim: `ConfigMap ${ns}/${objectNames.serverConfigMap(d)}`, field: `${field}.name` },
+            );
+        }
+    });
+    for (const namespace of config.lockdown?.namespaces ?? []) claims.push({ claim: `NetworkPolicy ${namespace}/${objectNames.lockdownPolicy(config)}`, field: "namePrefix" });
+    if (config.verify) {
+        claims.push({ claim: `Namespace ${config.verifyNamespace}`, field: "verifyNamespace" }, { claim: `Job ${config.verifyNamespace}/${objectNames.verifyJob(config)}`, field: "namePrefix" });
+    }
+    // A server's namespace holds several destinations' objects; the Namespace object itself is claimed once.
+    return claims.filter((c, i) => !c.claim.startsWith("Namespace ") || claims.findIndex((o) => o.claim === c.claim) === i);
+}
 
 /** Pulumi logical names: every child is prefixed with the component's name, so two instances never collide. */
 export function childName(component: string, ...parts: string[]): string {

@@ -3,7 +3,7 @@ import { EgressTlsOriginationArgs } from "./args";
 import { ConfigError, rejectRenderedGatewayDeploy } from "./config";
 
 /** Stack config keys that are the component's args, key for key. */
-const COMPONENT_KEYS = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain"] as const;
+const COMPONENT_KEYS = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain", "namePrefix"] as const;
 /** Stack config keys the program itself reads. */
 const PROGRAM_KEYS = ["renderYamlTo"] as const;
 

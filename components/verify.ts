@@ -13,7 +13,7 @@ export function verifyDestinations(context: GatewayContext, after: pulumi.Resour
     const { config } = context;
     const namespace = componentNamespace(context, config.verifyNamespace, renderVerifyNamespaceLabels());
     return new k8s.batch.v1.Job(childName(context.component, "verify"), {
-        metadata: { name: objectNames.verifyJob(), namespace: namespace.metadata.name, labels: context.labels },
+        metadata: { name: objectNames.verifyJob(config), namespace: namespace.metadata.name, labels: context.labels },
         spec: renderVerifyJobSpec(renderVerifyScript(verifyChecks(config.destinations, config.verifyNamespace))),
     }, {
         parent: context.parent,

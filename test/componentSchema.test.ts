@@ -108,6 +108,7 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
             verify: BOOLEAN,
             verifyNamespace: STRING,
             trustDomain: STRING,
+            namePrefix: STRING,
         });
         assert.deepStrictEqual(resource.requiredInputs, ["destinations"]);
     });

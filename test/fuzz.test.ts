@@ -18,7 +18,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
  * is what clashes (a default credentialName taken by another destination).
  */
 const ARGS_SCHEMA: Schema = {
-    "": ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain"] satisfies (keyof EgressTlsOriginationArgs)[],
+    "": ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain", "namePrefix"] satisfies (keyof EgressTlsOriginationArgs)[],
     "destinations[]": ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames", "allowedFrom"] satisfies (keyof Destination)[],
     "destinations[].allowedFrom[]": ["namespace", "serviceAccount"] satisfies (keyof AllowedCaller)[],
     "destinations[].server": ["namespace", "name", "image"] satisfies (keyof TlsServer)[],

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { EgressTlsOrigination } from "../components";
+import { EgressTlsOrigination, EgressTlsOriginationArgs } from "../components";
 import { cheapProviders } from "./support/cheapProviders";
 import { TYPES } from "./support/fixtures";
 import { ProgramRun, Registration, runProgram } from "./support/harness";
@@ -107,7 +107,16 @@ describe("ordering and cleanup", () => {
 
     it("two instances with different names in one program do not collide", async () => {
         const names = ["egress-a", "egress-b"];
-        const twice = await runProgram(() => names.map((name) => new EgressTlsOrigination(name, args)), cheapProviders);
+        // The second instance takes no cluster name the first has (the same args twice are refused: twoInstances.test.ts).
+        const second: EgressTlsOriginationArgs = {
+            ...args,
+            namePrefix: "b",
+            gateway: { ...args.gateway, namespace: `${gatewayNamespace}-b` },
+            destinations: args.destinations.map((d) => (d.server
+                ? { ...d, host: d.host.replace(`.${d.server.namespace}.`, `.${d.server.namespace}-b.`), server: { ...d.server, namespace: `${d.server.namespace}-b` } }
+                : { ...d, host: `b-${d.host}` })),
+        };
+        const twice = await runProgram(() => [new EgressTlsOrigination(names[0], args), new EgressTlsOrigination(names[1], second)], cheapProviders);
         const urns = twice.registrations.map((r) => r.urn);
         assert.strictEqual(new Set(urns).size, urns.length, "URNs are unique");
         assert.strictEqual(twice.registrations.length, 2 * run.registrations.length);

@@ -49,7 +49,7 @@ describe("Istio specs", () => {
     });
 
     it("VirtualService: mesh :80 → gateway subset :443, gateway :443 → host", () => {
-        assert.deepStrictEqual(renderVirtualService(nginx, walkthrough.gateway), {
+        assert.deepStrictEqual(renderVirtualService(nginx, walkthrough), {
             hosts: [HOST],
             gateways: ["istio-egressgateway", "mesh"],
             http: [
@@ -66,7 +66,7 @@ describe("Istio specs", () => {
     });
 
     it("VirtualService: routes the gateway to the destination's own port", () => {
-        const spec = renderVirtualService(billing, multi.gateway);
+        const spec = renderVirtualService(billing, multi);
         assert.deepStrictEqual(spec.gateways, ["egress-gw", "mesh"]);
         assert.deepStrictEqual(spec.http?.[1].route?.[0].destination, { host: "billing.payments.svc.cluster.local", port: { number: 8443 } });
     });

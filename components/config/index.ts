@@ -19,8 +19,10 @@ export * from "./resolved";
 
 const HELM_RELEASE_NAME_MAX = 53;
 
-function credentialName(value: unknown, field: string, destinationName: string): string {
-    const name = dnsName(value ?? `${DEFAULTS.credentialNamePrefix}${destinationName}`, field);
+const NAME_PREFIX_MAX = 20;
+
+function credentialName(value: unknown, field: string, objectName: string): string {
+    const name = dnsName(value ?? objectNames.defaultCredentialName(objectName), field);
     const caOnlySecret = objectNames.caOnlyCredentialSecret(name);
     if (caOnlySecret.length > 253) throw new ConfigError(field, `${shown(name)} leaves no room for the "${caOnlySecret.slice(name.length)}" suffix`);
     for (const secretName of credentialSecretNames(name)) rejectReservedSecretName(secretName, field);
@@ -59,10 +61,19 @@ function resolveAllowedFrom(value: unknown, field: string): ResolvedAllowedCalle
     return callers;
 }
 
-function resolveDestination(value: unknown, field: string): ResolvedDestination {
+/** Empty (the walkthrough's names), or a short DNS label that every instance-scoped name starts with. */
+function namePrefix(value: unknown): string {
+    if (value === undefined || value === "") return DEFAULTS.namePrefix;
+    const prefix = dnsLabel(value, "namePrefix");
+    if (prefix.length > NAME_PREFIX_MAX) throw new ConfigError("namePrefix", `"${prefix}" is longer than ${NAME_PREFIX_MAX} characters, which object names must leave room for`);
+    return prefix;
+}
+
+function resolveDestination(value: unknown, field: string, prefix: string): ResolvedDestination {
     const keys = ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames", "allowedFrom"] satisfies (keyof Destination)[];
     const destination = requireObject(value, field, keys);
     const name = dnsLabel(destination.name, `${field}.name`);
+    const objectName = objectNames.destinationObjectName(prefix, name);
     if (destination.host === undefined) throw new ConfigError(`${field}.host`, "is required");
     const server = destination.server === undefined ? undefined : resolveServer(destination.server, `${field}.server`);
     const host = server ? dnsName(destination.host, `${field}.host`) : outsideHost(destination.host, `${field}.host`);
@@ -80,10 +91,11 @@ function resolveDestination(value: unknown, field: string): ResolvedDestination 
     const subjectAltNames = destination.subjectAltNames === undefined ? [] : list(destination.subjectAltNames, `${field}.subjectAltNames`);
     return {
         name,
+        objectName,
         host,
         port,
         mode: oneOf(destination.mode, `${field}.mode`, TLS_MODES, DEFAULTS.mode),
-        credentialName: credentialName(destination.credentialName, `${field}.credentialName`, name),
+        credentialName: credentialName(destination.credentialName, `${field}.credentialName`, objectName),
         caCertPem: destination.caCertPem === undefined ? undefined : caCertificates(destination.caCertPem, `${field}.caCertPem`),
         server,
         subjectAltNames: subjectAltNames.map((san, index) => subjectAltName(san, `${field}.subjectAltNames[${index}]`)),
@@ -206,10 +218,11 @@ function rejectNamespaceClashes(config: ResolvedConfig): void {
  * before any resource exists.
  */
 export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
-    const keys = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain"] satisfies (keyof EgressTlsOriginationArgs)[];
+    const keys = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain", "namePrefix"] satisfies (keyof EgressTlsOriginationArgs)[];
     const input = requireObject(args, "", keys);
+    const prefix = namePrefix(input.namePrefix);
     if (input.destinations === undefined) throw new ConfigError("destinations", "is required");
-    const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`));
+    const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`, prefix));
     if (destinations.length === 0) throw new ConfigError("destinations", "must list at least one destination");
     rejectDuplicates(destinations.map((d) => d.name), (i) => `destinations[${i}].name`, "name");
     rejectDuplicates(destinations.map((d) => d.host), (i) => `destinations[${i}].host`, "host");
@@ -224,8 +237,9 @@ export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
         ca: resolveCa(input.ca),
         lockdown: resolveLockdown(input.lockdown, gateway),
         verify: optionalBoolean(input.verify, "verify"),
-        verifyNamespace: dnsLabel(input.verifyNamespace, "verifyNamespace", DEFAULTS.verifyNamespace),
+        verifyNamespace: dnsLabel(input.verifyNamespace, "verifyNamespace", objectNames.defaultVerifyNamespace(prefix)),
         trustDomain: dnsName(input.trustDomain ?? DEFAULTS.trustDomain, "trustDomain"),
+        namePrefix: prefix,
     };
     rejectNamespaceClashes(config);
     return config;

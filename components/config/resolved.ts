@@ -12,7 +12,6 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube
 export const DEFAULTS = {
     port: 443,
     mode: "SIMPLE" as TlsMode,
-    credentialNamePrefix: "client-credential-",
     serverImage: "nginxinc/nginx-unprivileged:1.27.3-alpine",
     gateway: { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, chartVersion: "1.28.0" },
     routingNamespace: "default",
@@ -28,8 +27,8 @@ export const DEFAULTS = {
         rotation: "",
     },
     controlPlaneNamespace: "istio-system",
-    verifyNamespace: "egress-tls-verify",
     trustDomain: "cluster.local",
+    namePrefix: "",
 };
 
 export interface ResolvedServer {
@@ -46,6 +45,8 @@ export interface ResolvedAllowedCaller {
 
 export interface ResolvedDestination {
     name: string;
+    /** Name of the destination's Kubernetes objects and gateway subset: `name`, after the instance's `namePrefix`. */
+    objectName: string;
     host: string;
     port: number;
     mode: TlsMode;
@@ -102,4 +103,5 @@ export interface ResolvedConfig {
     verify: boolean;
     verifyNamespace: string;
     trustDomain: string;
+    namePrefix: string;
 }

@@ -35,11 +35,15 @@ function istioObject(
     }, { parent: context.parent, dependsOn });
 }
 
-/** The single Gateway object every destination's VirtualService binds to. */
+/**
+ * The instance's own Gateway object, which all its VirtualServices bind to. Each instance has its own (named after
+ * `namePrefix`), even on a shared egress gateway: Istio merges the servers of every Gateway that selects the same pods,
+ * and no instance's `pulumi destroy` can delete a Gateway another instance's routes need.
+ */
 function gatewayObject(context: RoutingContext): k8s.apiextensions.CustomResource {
-    const { gateway, routingNamespace } = context.config;
+    const { config } = context;
     return istioObject(context, childName(context.component, "gateway"), "Gateway",
-        { name: gateway.name, namespace: routingNamespace }, renderGateway(context.config), context.gatewayReady);
+        { name: objectNames.gatewayObject(config), namespace: config.routingNamespace }, renderGateway(config), context.gatewayReady);
 }
 
 /**
@@ -78,7 +82,7 @@ function routeThroughGateway(
         { name: objectNames.serviceEntry(destination), namespace: config.routingNamespace }, renderServiceEntry(destination))];
     const virtualService = istioObject(context, name("virtual-service"), "VirtualService",
         { name: objectNames.virtualService(destination), namespace: config.routingNamespace },
-        renderVirtualService(destination, config.gateway), [gateway, subset, origination, ...serviceEntry]);
+        renderVirtualService(destination, config), [gateway, subset, origination, ...serviceEntry]);
     return { origination, virtualService };
 }
 

@@ -54,7 +54,7 @@ export function renderGatewayDestinationRule(destination: ResolvedDestination, g
         host: objectNames.gatewayHost(gateway),
         exportTo: ["*"],
         subsets: [{
-            name: destination.name,
+            name: objectNames.subset(destination),
             trafficPolicy: {
                 loadBalancer: { simple: "ROUND_ROBIN" },
                 portLevelSettings: [{ port: { number: GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: destination.host } }],
@@ -63,18 +63,20 @@ export function renderGatewayDestinationRule(destination: ResolvedDestination, g
     };
 }
 
-/** mesh :80 → gateway subset :443; gateway :443 → the host on its TLS port. */
-export function renderVirtualService(destination: ResolvedDestination, gateway: ResolvedGateway): VirtualServiceSpec {
+/** mesh :80 → gateway subset :443; gateway :443 (through this instance's Gateway object) → the host on its TLS port. */
+export function renderVirtualService(destination: ResolvedDestination, config: Pick<ResolvedConfig, "gateway" | "namePrefix">): VirtualServiceSpec {
+    const { gateway } = config;
+    const gatewayObject = objectNames.gatewayObject(config);
     return {
         hosts: [destination.host],
-        gateways: [gateway.name, "mesh"],
+        gateways: [gatewayObject, "mesh"],
         http: [
             {
                 match: [{ gateways: ["mesh"], port: MESH_HTTP_PORT }],
-                route: [{ destination: { host: objectNames.gatewayHost(gateway), subset: destination.name, port: { number: GATEWAY_PORT } }, weight: 100 }],
+                route: [{ destination: { host: objectNames.gatewayHost(gateway), subset: objectNames.subset(destination), port: { number: GATEWAY_PORT } }, weight: 100 }],
             },
             {
-                match: [{ gateways: [gateway.name], port: GATEWAY_PORT }],
+                match: [{ gateways: [gatewayObject], port: GATEWAY_PORT }],
                 route: [{ destination: { host: destination.host, port: { number: destination.port } }, weight: 100 }],
             },
         ],

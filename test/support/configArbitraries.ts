@@ -78,6 +78,7 @@ const validConfig = fc.record({
     verify: fc.boolean(),
     verifyNamespace: label,
     trustDomain: fc.constantFrom("cluster.local", "corp.example"),
+    namePrefix: fc.constantFrom("", "team-a", "b"),
 }, { requiredKeys: ["destinations"] });
 
 /** Values a mutation puts in place of another: wrong types, empty and malformed text, out-of-range numbers. */
