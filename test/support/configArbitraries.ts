@@ -78,7 +78,6 @@ const validConfig = fc.record({
     verify: fc.boolean(),
     verifyNamespace: label,
     trustDomain: fc.constantFrom("cluster.local", "corp.example"),
-    namePrefix: fc.constantFrom("", "team-a", "b"),
 }, { requiredKeys: ["destinations"] });
 
 /** Values a mutation puts in place of another: wrong types, empty and malformed text, out-of-range numbers. */
@@ -153,9 +152,12 @@ function applyMutation(config: Json, { kind, at, replacement }: Mutation): void 
 }
 
 /** A config as the stack hands it over (JSON: no undefined fields), with up to `maxMutations` random mutations. */
+const namePrefix = fc.option(fc.constantFrom("", "team-a", "b"), { nil: undefined });
+
 export function mostlyValidConfig(maxMutations = 2): fc.Arbitrary<Json> {
-    return fc.tuple(validConfig, fc.array(mutation, { maxLength: maxMutations })).map(([config, mutations]) => {
-        const mutated = JSON.parse(JSON.stringify(config));
+    // namePrefix is drawn last, so the configs drawn before it stayed what they were before it existed.
+    return fc.tuple(validConfig, fc.array(mutation, { maxLength: maxMutations }), namePrefix).map(([config, mutations, prefix]) => {
+        const mutated = JSON.parse(JSON.stringify(prefix === undefined ? config : { ...config, namePrefix: prefix }));
         mutations.forEach((m) => applyMutation(mutated, m));
         return mutated;
     });
