@@ -76,7 +76,7 @@ export interface EgressGateway {
     selector?: { [label: string]: string };
     /** Deploy a dedicated gateway with the `istio/gateway` Helm chart, for clusters with istiod alone. Default: `false`. */
     deploy?: boolean;
-    /** Exact version of the `istio/gateway` chart when `deploy` is set (no range). Default: `1.28.0`. */
+    /** Exact version of the `istio/gateway` chart when `deploy` is set (no range). Default: `1.31.1`, the newest patch of the newest supported Istio minor (istio.io, December 2026). */
     chartVersion?: string;
 }
 

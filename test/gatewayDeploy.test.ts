@@ -86,9 +86,9 @@ describe("EgressTlsOrigination with gateway.deploy", () => {
         assert.notStrictEqual(release.inputs.skipAwait, true, "the Release must wait for the gateway's pods");
     });
 
-    it("uses chart version 1.28.0 when none is given", async () => {
+    it("uses chart version 1.31.1 when none is given", async () => {
         const defaultVersion = await runComponent({ ...args, gateway: { ...args.gateway, chartVersion: undefined } }, cheapProviders);
-        assert.strictEqual(defaultVersion.ofType(RELEASE)[0].inputs.version, "1.28.0");
+        assert.strictEqual(defaultVersion.ofType(RELEASE)[0].inputs.version, "1.31.1");
     });
 
     it("creates the gateway namespace, without an injection label that could refuse gateway injection", () => {

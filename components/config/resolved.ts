@@ -13,7 +13,7 @@ export const DEFAULTS = {
     port: 443,
     mode: "SIMPLE" as TlsMode,
     serverImage: "nginxinc/nginx-unprivileged:1.27.3-alpine",
-    gateway: { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, chartVersion: "1.28.0" },
+    gateway: { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, chartVersion: "1.31.1" },
     routingNamespace: "default",
     istioApiVersion: "networking.istio.io/v1" as (typeof ISTIO_API_VERSIONS)[number],
     ca: {

@@ -58,7 +58,7 @@ const validConfig = fc.record({
         name: label,
         selector: fc.constantFrom({ istio: "egressgateway" }, { app: "egress-gw" }, { "app.kubernetes.io/name": "gw" }),
         deploy: fc.boolean(),
-        chartVersion: fc.constantFrom("1.28.0", "1.27.3"),
+        chartVersion: fc.constantFrom("1.31.1", "1.30.5"),
     }, optional),
     routingNamespace: label,
     istioApiVersion: fc.constantFrom("networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3"),

@@ -70,7 +70,7 @@ allowed_from_check() {
     destinations="$(allowed_from_destinations)" || fail "allowedFrom scenario: the stack config does not fit (see the header of scenarios/allowed-from.sh)"
 
     log "allowedFrom: a sidecar-injected client in the unlisted namespace $ALLOWED_FROM_UNLISTED_NAMESPACE"
-    sed "s/egress-tls-e2e-client/$ALLOWED_FROM_UNLISTED_NAMESPACE/g" "$HERE/curl-client.yaml" | k apply -f - >/dev/null
+    sed "s/{{namespace}}/$ALLOWED_FROM_UNLISTED_NAMESPACE/g" "$HERE/curl-client.yaml" | k apply -f - >/dev/null
     k -n "$ALLOWED_FROM_UNLISTED_NAMESPACE" rollout status deploy/curl --timeout="${TIMEOUT}s" >/dev/null
     containers="$(k -n "$ALLOWED_FROM_UNLISTED_NAMESPACE" get pod -l app=curl -o jsonpath='{.items[*].spec.containers[*].name} {.items[*].spec.initContainers[*].name}')"
     [[ "$containers" == *istio-proxy* ]] || fail "the unlisted client pod has no istio-proxy sidecar ($containers)"
@@ -101,4 +101,34 @@ allowed_from_check() {
 
 allowed_from_cleanup() {
     k delete namespace "$ALLOWED_FROM_UNLISTED_NAMESPACE" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+}
+
+# --- hooks for run.sh (scenarios/README.md) ------------------------------------------------------------------------------
+# The run's other client namespaces are listed on nginx-mutual (so every other scenario's client is still served); the
+# unlisted client's namespace is the runner's, created and deleted like the others.
+ALLOWED_FROM_LISTED_NAMESPACE=egress-tls-e2e-client
+client_namespaces+=("$ALLOWED_FROM_LISTED_NAMESPACE" "$ALLOWED_FROM_UNLISTED_NAMESPACE")
+
+configure() {
+    local listed
+    listed="$(printf '%s\n' "${client_namespaces[@]}" | grep -vxF "$ALLOWED_FROM_UNLISTED_NAMESPACE" | sort -u | tr '\n' ' ')"
+    # shellcheck disable=SC2016 # ${...} below is JavaScript's
+    config_set destinations "$(config_get destinations | LISTED="$listed" node -e '
+        const listed = process.env.LISTED.trim().split(" ").map((namespace) => ({ namespace }));
+        const destinations = JSON.parse(require("fs").readFileSync(0, "utf8"));
+        const restricted = destinations.find((d) => d.name === "nginx-mutual");
+        if (!restricted) throw new Error("the e2e stack has no nginx-mutual destination to restrict");
+        restricted.allowedFrom = listed;
+        console.log(JSON.stringify(destinations));')"
+}
+
+prepare() {
+    own_namespace "$ALLOWED_FROM_LISTED_NAMESPACE"
+    curl_client "$ALLOWED_FROM_LISTED_NAMESPACE"
+    own_namespace "$ALLOWED_FROM_UNLISTED_NAMESPACE"
+}
+
+check() {
+    k -n "$ALLOWED_FROM_LISTED_NAMESPACE" rollout status deploy/curl --timeout="${TIMEOUT}s" >/dev/null
+    CLIENT_NAMESPACE="$ALLOWED_FROM_LISTED_NAMESPACE" GATEWAY_NAMESPACE="$gateway_namespace" GATEWAY_SELECTOR="$gateway_selector" allowed_from_check
 }
