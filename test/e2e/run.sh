@@ -39,7 +39,7 @@ readonly INSTANCE_LABEL="egress-tls.dev/instance=egress-tls"
 readonly OWNED_LABEL="egress-tls.dev/e2e-client=true"
 readonly TIMEOUT="${E2E_TIMEOUT:-180}"
 # Kinds the component makes, for the label sweep; a kind missing here fails the count check before destroy.
-readonly LABELLED_KINDS="namespaces,secrets,configmaps,services,deployments.apps,jobs.batch,networkpolicies.networking.k8s.io,gateways.networking.istio.io,destinationrules.networking.istio.io,virtualservices.networking.istio.io,serviceentries.networking.istio.io"
+readonly LABELLED_KINDS="namespaces,secrets,configmaps,services,deployments.apps,jobs.batch,networkpolicies.networking.k8s.io,gateways.networking.istio.io,destinationrules.networking.istio.io,virtualservices.networking.istio.io,serviceentries.networking.istio.io,authorizationpolicies.security.istio.io"
 
 log() { printf 'e2e: %s\n' "$*"; }
 fail() { printf 'e2e: FAIL: %s\n' "$*" >&2; exit 1; }

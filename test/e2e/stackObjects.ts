@@ -19,6 +19,7 @@ const RESOURCES: { [kind: string]: string } = {
     DestinationRule: "destinationrules.networking.istio.io",
     VirtualService: "virtualservices.networking.istio.io",
     ServiceEntry: "serviceentries.networking.istio.io",
+    AuthorizationPolicy: "authorizationpolicies.security.istio.io",
 };
 
 for (const { claim } of claimedNames(resolveConfig(readStackConfig("egress-tls", stackConfig(process.argv[2])).args))) {
