@@ -25,7 +25,7 @@ export function securityApiVersion(istioApiVersion: string): string {
 }
 
 /** The SPIFFE principal, without `spiffe://`, that a caller's sidecar presents on the ISTIO_MUTUAL hop to the gateway. */
-export function callerPrincipal(trustDomain: string, caller: Required<ResolvedAllowedCaller>): string {
+function callerPrincipal(trustDomain: string, caller: Required<ResolvedAllowedCaller>): string {
     return `${trustDomain}/ns/${caller.namespace}/sa/${caller.serviceAccount}`;
 }
 
