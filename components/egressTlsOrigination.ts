@@ -6,6 +6,7 @@ import { resolveConfig } from "./config";
 import { claimInstanceNames } from "./config/instanceClaims";
 import { gatewayRendering } from "./gateways";
 import { childName, commonLabels, objectNames } from "./naming";
+import { warnUnlessSecretsMutable } from "./providerCheck";
 import { unguardedCallerPolicyWarning } from "./render/authorization";
 import { CheckCommands } from "./render/checkCommands";
 import { renderLockdownPolicy } from "./render/lockdown";
@@ -34,6 +35,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         const config = resolveConfig(args);
         claimInstanceNames(name, config);
         super("egress-tls:index:EgressTlsOrigination", name, {}, opts);
+        warnUnlessSecretsMutable(this);
         const labels = commonLabels(name);
         const parent = this;
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
-import { ConfigError, rejectRenderedGatewayDeploy } from "./config";
+import { checkStackMode, ConfigError } from "./config";
 
 /** Stack config keys that are the component's args, key for key. */
 const COMPONENT_KEYS = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain", "namePrefix"] as const;
@@ -9,7 +9,7 @@ const PROGRAM_KEYS = ["renderYamlTo"] as const;
 
 export interface StackSettings {
     args: EgressTlsOriginationArgs;
-    /** Write manifests to this folder instead of applying them. */
+    /** Write manifests to this folder instead of applying them: set only in a render stack (`render`, `render-*`). */
     renderYamlTo?: string;
     /** The component keys the stack sets as secrets (`pulumi config set --secret`), as `project:key`. */
     secretKeys: string[];
@@ -22,11 +22,16 @@ export interface StackSettings {
  */
 const isConfigSecret: (key: string) => boolean = require("@pulumi/pulumi/runtime/config").isConfigSecret;
 
-/** Reads the stack config; a key under the project's namespace that the program does not know is refused, not ignored. */
+/**
+ * Reads the stack config; a key under the project's namespace that the program does not know is refused, not ignored.
+ * The stack's name decides whether it renders (`checkStackMode`); `env` is what the Kubernetes provider also reads.
+ */
 export function readStackConfig(
     project: string,
     all: { [key: string]: string } = pulumi.runtime.allConfig(),
     isSecret: (key: string) => boolean = isConfigSecret,
+    stack: string = pulumi.getStack(),
+    env: { [key: string]: string | undefined } = process.env,
 ): StackSettings {
     const known: readonly string[] = [...COMPONENT_KEYS, ...PROGRAM_KEYS];
     for (const fullKey of Object.keys(all)) {
@@ -40,10 +45,9 @@ export function readStackConfig(
         const raw = all[`${project}:${key}`];
         if (raw !== undefined) args[key] = parseValue(raw);
     }
-    const renderYamlTo = all[`${project}:renderYamlTo`] || undefined;
-    rejectRenderedGatewayDeploy(renderYamlTo, args.gateway);
+    const { renderYamlTo } = checkStackMode(project, stack, all, args, env);
     const secretKeys = COMPONENT_KEYS.map((key) => `${project}:${key}`).filter((key) => all[key] !== undefined && isSecret(key));
-    return { args: args as unknown as EgressTlsOriginationArgs, renderYamlTo, secretKeys };
+    return { args: args as unknown as EgressTlsOriginationArgs, ...(renderYamlTo ? { renderYamlTo } : {}), secretKeys };
 }
 
 /**

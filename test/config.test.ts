@@ -260,12 +260,12 @@ describe("stack config", () => {
         const settings = readStackConfig("egress-tls", {
             "egress-tls:destinations": JSON.stringify([NGINX]),
             "egress-tls:routingNamespace": "apps",
-            "egress-tls:verify": "true",
+            "egress-tls:verifyNamespace": "checks",
             "egress-tls:trustDomain": "corp.example",
             "egress-tls:renderYamlTo": "out",
             "kubernetes:context": "kind-egress",
-        });
-        assert.deepStrictEqual(settings.args, { destinations: [NGINX], routingNamespace: "apps", verify: true, trustDomain: "corp.example" });
+        }, "render");
+        assert.deepStrictEqual(settings.args, { destinations: [NGINX], routingNamespace: "apps", verifyNamespace: "checks", trustDomain: "corp.example" });
         assert.strictEqual(settings.renderYamlTo, "out");
     });
 

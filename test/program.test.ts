@@ -19,13 +19,13 @@ interface StackRun {
 }
 
 /** Runs index.ts as `pulumi up` would with this stack config, and keeps its stack outputs and warnings. */
-async function runStack(config: { [key: string]: string }, provider: ProviderFn = new SimulatedProviders().provider): Promise<StackRun> {
+async function runStack(config: { [key: string]: string }, provider: ProviderFn = new SimulatedProviders().provider, stackName = "dev"): Promise<StackRun> {
     const warnings: string[] = [];
     const consoleWarn = console.warn;
     // Without an engine (as under mocks) the SDK's log.warn writes to console.warn.
     console.warn = (message: string) => { warnings.push(message); };
     try {
-        const run = await runStackProgram(config, provider);
+        const run = await runStackProgram(config, provider, stackName);
         return { run, outputs: unwrapSecrets(run.componentOutputs.get(stackUrn(run))), warnings };
     } finally {
         console.warn = consoleWarn;
@@ -133,27 +133,32 @@ describe("the Pulumi program's stack config", () => {
     });
 });
 
-describe("the Pulumi program with egress-tls:renderYamlTo", () => {
+describe("the Pulumi program in a render stack (named render or render-*)", () => {
     const DIRECTORY = "rendered-manifests";
     let stack: StackRun;
 
     before(async () => {
-        stack = await runStack({ ...stackConfig(), "egress-tls:renderYamlTo": DIRECTORY }, cheapProviders);
+        stack = await runStack({ ...stackConfig(), "egress-tls:renderYamlTo": DIRECTORY }, cheapProviders, "render-dev");
     });
 
-    it("declares a Kubernetes provider that writes YAML to the folder", () => {
-        const providers = stack.run.ofType("pulumi:providers:kubernetes");
-        assert.strictEqual(providers.length, 1);
-        assert.strictEqual(providers[0].inputs.renderYamlToDirectory, DIRECTORY);
+    it("declares Kubernetes providers that write every file on every run, Namespaces into a folder that sorts first", () => {
+        const providers = stack.run.ofType("pulumi:providers:kubernetes").map((p) => [p.inputs.renderYamlToDirectory, p.inputs.alwaysRender]);
+        assert.deepStrictEqual(providers.sort(), [[`${DIRECTORY}/0-namespaces`, "true"], [`${DIRECTORY}/1-objects`, "true"]]);
     });
 
-    it("declares every Kubernetes object through that provider", () => {
-        const [provider] = stack.run.ofType("pulumi:providers:kubernetes");
+    it("declares every Kubernetes object through them, Namespaces through the first", () => {
+        const folderOf = new Map(stack.run.ofType("pulumi:providers:kubernetes").map((p) => [p.urn, p.inputs.renderYamlToDirectory]));
         const objects = stack.run.registrations.filter((r) => r.type.startsWith("kubernetes:"));
         assert.strictEqual(objects.length, 11);
         for (const object of objects) {
-            assert.ok(object.provider.startsWith(`${provider.urn}::`), `${object.type} ${object.name} uses provider "${object.provider}"`);
+            const folder = folderOf.get(object.provider.split("::").slice(0, -1).join("::"));
+            assert.strictEqual(folder, `${DIRECTORY}/${object.inputs.kind === "Namespace" ? "0-namespaces" : "1-objects"}`, `${object.type} ${object.name}`);
         }
+    });
+
+    it("renders to rendered/ unless renderYamlTo names another folder", async () => {
+        const { run } = await runStack(stackConfig(), cheapProviders, "render");
+        assert.deepStrictEqual(run.ofType("pulumi:providers:kubernetes").map((p) => p.inputs.renderYamlToDirectory).sort(), ["rendered/0-namespaces", "rendered/1-objects"]);
     });
 
     it("warns that Secrets, private keys included, land in the folder in plain text", () => {
@@ -161,14 +166,39 @@ describe("the Pulumi program with egress-tls:renderYamlTo", () => {
         assert.match(stack.warnings[0], new RegExp(`${DIRECTORY}.*plain text`));
     });
 
-    it("is refused with gateway.deploy, whose Helm release the provider cannot render", async () => {
-        const deployGateway = { namespace: "egress-gateway", name: "egress-gateway", deploy: true };
-        const config = { ...stackConfig(), "egress-tls:renderYamlTo": DIRECTORY, "egress-tls:gateway": JSON.stringify(deployGateway) };
-        await assert.rejects(runStack(config, cheapProviders), (error: Error) => {
-            assert.ok(error instanceof ConfigError, String(error));
-            assert.strictEqual(error.field, "renderYamlTo");
-            assert.match(error.message, /gateway\.deploy/);
-            return true;
+    for (const [field, value, reason] of [
+        ["gateway", { namespace: "egress-gateway", name: "egress-gateway", deploy: true }, /Helm release/],
+        ["verify", true, /pod template is immutable/],
+    ] as const) {
+        it(`refuses ${field} ${JSON.stringify(value)}, which cannot be rendered and re-applied`, async () => {
+            const config = { ...stackConfig(), [`egress-tls:${field}`]: JSON.stringify(value) };
+            await assert.rejects(runStack(config, cheapProviders, "render"), (error: Error) => {
+                assert.ok(error instanceof ConfigError, String(error));
+                assert.match(error.field, new RegExp(`^${field}`));
+                assert.match(error.message, reason);
+                return true;
+            });
         });
-    });
+    }
+});
+
+describe("the Pulumi program in an apply stack (any other name)", () => {
+    for (const [key, value] of [["egress-tls:renderYamlTo", "out"], ["kubernetes:renderYamlToDirectory", "out"]]) {
+        it(`refuses ${key}: config alone never moves a deployed stack's objects to a rendering provider`, async () => {
+            await assert.rejects(runStack({ ...stackConfig(), [key]: value }, cheapProviders), (error: Error) => {
+                assert.ok(error instanceof ConfigError, String(error));
+                assert.strictEqual(error.field, key.startsWith("egress-tls:") ? "renderYamlTo" : key);
+                assert.match(error.message, /deletes them from the cluster/);
+                return true;
+            });
+        });
+    }
+
+    for (const key of ["kubernetes:enableSecretMutable", "kubernetes:enableConfigMapMutable"]) {
+        it(`refuses a stack without ${key}, whose renewals would delete the credential Secrets first`, async () => {
+            const config = { ...stackConfig() };
+            delete config[key];
+            await assert.rejects(runStack(config, cheapProviders), (error: Error) => error instanceof ConfigError && error.field === key && /deletes the credential/.test(error.message));
+        });
+    }
 });

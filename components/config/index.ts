@@ -1,7 +1,7 @@
 import { AllowedCaller, CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer } from "../args";
 import { objectNames } from "../naming";
 import {
-    caCertificates, ConfigError, dnsLabel, dnsName, integer, isObject, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
+    caCertificates, ConfigError, dnsLabel, dnsName, integer, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
     optionalString, rejectDuplicates, requireObject, serviceName, shown,
 } from "./fieldCheckers";
 import { outsideHost, subjectAltName } from "./hosts";
@@ -16,6 +16,7 @@ import {
 
 export { ConfigError } from "./fieldCheckers";
 export * from "./resolved";
+export { checkStackMode, isRenderStack } from "./stackRules";
 
 const HELM_RELEASE_NAME_MAX = 53;
 
@@ -146,16 +147,6 @@ function resolveGateway(value: unknown): ResolvedGateway {
         deploy,
         chartVersion: exactChartVersion(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion),
     };
-}
-
-/**
- * The stack's `renderYamlTo` and `gateway.deploy` together are refused: the Kubernetes provider renders objects, not
- * Helm releases, so the gateway would be installed, or fail, not rendered. `gateway` is the unchecked stack value.
- */
-export function rejectRenderedGatewayDeploy(renderYamlTo: string | undefined, gateway: unknown): void {
-    if (renderYamlTo !== undefined && isObject(gateway) && gateway.deploy === true) {
-        throw new ConfigError("renderYamlTo", "cannot be used with gateway.deploy: a Helm release cannot be rendered to YAML; install the gateway with istioctl or Helm, or unset one of them");
-    }
 }
 
 function resolveCa(value: unknown): ResolvedCa {

@@ -38,6 +38,8 @@ export interface Registration {
     dependencies: string[];
     replacementTrigger: unknown;
     deleteBeforeReplace: boolean;
+    /** Whether `deleteBeforeReplace` was given at all: only then does it override the provider's choice. */
+    deleteBeforeReplaceDefined: boolean;
     /** Aliases as the engine receives them (specs, or URNs given as strings). */
     aliases: AliasSpec[];
     /** Input property paths whose change makes the engine replace the resource. */
@@ -113,7 +115,7 @@ function structValue(value: any): unknown {
  * Runs `program` under the SDK's mocks and returns every registration once the program has settled. The mock
  * monitor is wrapped so that parent, dependencies and resource options, which the mocks drop, are recorded too.
  */
-export async function runProgram(program: () => unknown, provider: ProviderFn = () => undefined): Promise<ProgramRun> {
+export async function runProgram(program: () => unknown, provider: ProviderFn = () => undefined, stack = "dev"): Promise<ProgramRun> {
     const registrations: Registration[] = [];
     const componentOutputs = new Map<string, any>();
     const pendingTriggers = new Map<string, unknown>();
@@ -127,7 +129,7 @@ export async function runProgram(program: () => unknown, provider: ProviderFn = 
             return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
         },
         call: (args) => args.inputs,
-    }, "egress-tls", "dev", false);
+    }, "egress-tls", stack, false);
 
     const settings = require("@pulumi/pulumi/runtime/settings");
     const monitor = settings.getMonitor();
@@ -146,6 +148,7 @@ export async function runProgram(program: () => unknown, provider: ProviderFn = 
                 registrations.push({
                     type, name, custom: req.getCustom(), urn: resp.getUrn(), rawInputs, inputs: unwrapSecrets(rawInputs),
                     parent: req.getParent(), dependencies: req.getDependenciesList(), replacementTrigger, deleteBeforeReplace: req.getDeletebeforereplace(),
+                    deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
                     aliases: requestAliases(req), replaceOnChanges: req.getReplaceonchangesList(), ignoreChanges: req.getIgnorechangesList(),
                     deletedWith: req.getDeletedwith(),
                     protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false, provider: req.getProvider(),

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MUTABILITY_SETTINGS } from "../../components/config/providerSettings";
 import { cliConfig } from "./devStack";
 import { ProgramRun, ProviderFn, runProgram } from "./harness";
 import { PROGRAM } from "./repoPaths";
@@ -8,21 +9,25 @@ import { PROGRAM } from "./repoPaths";
  * over (`project:key` → string; `secretKeys` those set with `--secret`). The stack's exports are the Stack resource's
  * registered outputs in `componentOutputs`.
  */
-export async function runStackProgram(config: { [key: string]: string }, provider: ProviderFn, secretKeys: string[] = []): Promise<ProgramRun> {
+export async function runStackProgram(config: { [key: string]: string }, provider: ProviderFn, secretKeys: string[] = [], stack = "dev"): Promise<ProgramRun> {
     try {
         return await runProgram(async () => {
             pulumi.runtime.setAllConfig(config, secretKeys);
             delete require.cache[require.resolve(PROGRAM)];
             await pulumi.runtime.runInPulumiStack(async () => require(PROGRAM));
-        }, provider);
+        }, provider, stack);
     } finally {
         pulumi.runtime.setAllConfig({});
     }
 }
 
-/** Component args as stack config, the way the CLI hands `Pulumi.<stack>.yaml` over: structured values as JSON. */
+/**
+ * Component args as stack config, the way the CLI hands `Pulumi.<stack>.yaml` over: structured values as JSON; with the
+ * Kubernetes provider settings the program requires, as in the dev stack.
+ */
 export function stackConfigOf(project: string, args: object): { [key: string]: string } {
-    return Object.fromEntries(Object.entries(args).map(([key, value]) => [`${project}:${key}`, cliConfig(value)]));
+    const mutability = Object.fromEntries(MUTABILITY_SETTINGS.map(({ key }) => [`kubernetes:${key}`, "true"]));
+    return { ...mutability, ...Object.fromEntries(Object.entries(args).map(([key, value]) => [`${project}:${key}`, cliConfig(value)])) };
 }
 
 /** The Stack resource's URN in a run of `runStackProgram`. */
