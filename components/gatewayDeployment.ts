@@ -5,6 +5,11 @@ import { childName } from "./naming";
 import { componentNamespace, ChildContext } from "./namespaces";
 import { GATEWAY_CHART, renderGatewayValues } from "./render/gatewayValues";
 
+/** The selector as one string, the same for the same labels in any order. */
+function selectorTrigger(selector: { [label: string]: string }): string {
+    return JSON.stringify(Object.entries(selector).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /**
  * A dedicated egress gateway from the official `istio/gateway` chart, in a namespace of its own. Returns what must
  * exist before anything goes into that namespace: the Namespace, and the Release, which Pulumi reports ready only once
@@ -20,6 +25,14 @@ export function deployGateway(context: ChildContext, gateway: ResolvedGateway): 
         repositoryOpts: { repo: GATEWAY_CHART.repo },
         namespace: namespace.metadata.name,
         values: renderGatewayValues(gateway),
-    }, { parent: context.parent });
+    }, {
+        parent: context.parent,
+        // The selector labels become the chart Deployment's spec.selector, which Kubernetes never changes: a Helm upgrade
+        // to new labels fails. A new selector replaces the release instead, the old one uninstalled first since the new
+        // one takes its name (the provider's own Diff would create first: helm_release.go). A stack deployed before this
+        // trigger existed has none in its state, and an absent trigger replaces nothing (step_generator.go).
+        replacementTrigger: selectorTrigger(gateway.selector),
+        deleteBeforeReplace: true,
+    });
     return [namespace, release];
 }

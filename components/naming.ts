@@ -1,5 +1,6 @@
 // Layers: config/resolved (shapes) → naming → config (rules) → renderers → wiring; naming reads only the shapes.
-import type { ResolvedConfig, ResolvedDestination, ResolvedGateway } from "./config/resolved";
+import { ISTIO_API_VERSIONS } from "./config/resolved";
+import type { ResolvedConfig, ResolvedDestination, ResolvedGateway, ResolvedServer } from "./config/resolved";
 
 /** The Secret that holds only `ca.crt` for `credentialName`, which Istio's SDS reads for SIMPLE. */
 function caOnlyCredentialSecret(credentialName: string): string {
@@ -95,6 +96,34 @@ export function claimedNames(config: ResolvedConfig): NameClaim[] {
 /** Pulumi logical names: every child is prefixed with the component's name, so two instances never collide. */
 export function childName(component: string, ...parts: string[]): string {
     return [component, ...parts].join("-");
+}
+
+/**
+ * Pulumi names of children whose Kubernetes names do not follow the destination's name (the credential Secret, named by
+ * `credentialName`; the server's Deployment and Service, named by `server`): derived from the Kubernetes name, so a
+ * renamed destination keeps them, where a new URN would create the object anew ("already exists") and delete it.
+ */
+export const fixedObjectChildNames = {
+    credentialSecret: (component: string, d: ResolvedDestination) => childName(component, "credential", objectNames.credentialSecret(d)),
+    serverObject: (component: string, server: ResolvedServer, suffix: string) => childName(component, "server", server.namespace, server.name, suffix),
+};
+
+/** The names those children had before (`<component>-<destination>-<suffix>`), kept as aliases so deployed stacks keep them. */
+export function formerDestinationChildName(component: string, d: ResolvedDestination, suffix: string): string {
+    return childName(component, d.name, suffix);
+}
+
+/** An alias to the name a child had before, when it differs from today's. */
+export function aliasesFrom(formerName: string, name: string): { name: string }[] {
+    return formerName === name ? [] : [{ name: formerName }];
+}
+
+/**
+ * The Pulumi types an Istio object has under the other accepted API versions (`kubernetes:<apiVersion>:<kind>`): as
+ * aliases, they keep the object when `istioApiVersion` changes, where a new type would mean a new URN.
+ */
+export function istioTypeAliases(kind: string, apiVersion: string): { type: string }[] {
+    return ISTIO_API_VERSIONS.filter((version) => version !== apiVersion).map((version) => ({ type: `kubernetes:${version}:${kind}` }));
 }
 
 /** Labels on every Kubernetes object the component makes, so an operator (or the e2e check) can find them all. */

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SignedKeyPair } from "./certificates";
 import { ResolvedDestination, ResolvedServer } from "./config";
-import { childName, objectNames } from "./naming";
+import { aliasesFrom, childName, fixedObjectChildNames, formerDestinationChildName, objectNames } from "./naming";
 import { componentNamespace, ChildContext } from "./namespaces";
 import { CA_CERT_KEY, renderNginxConf } from "./render/nginxConf";
 import { renderServerDeployment, renderServerNamespaceLabels, renderServerService } from "./render/tlsServer";
@@ -43,13 +43,20 @@ export function deployTlsServer(
         data: { "nginx.conf": nginxConf },
     }, opts);
     const checksum = serverChecksum([certificate.certPem, certificate.caCertPem, nginxConf]);
-    const deployment = new k8s.apps.v1.Deployment(name("deployment"), {
+    // The Deployment and Service are named by `server`, not by the destination: so are their Pulumi names.
+    const fixed = (suffix: string) => {
+        const fixedName = fixedObjectChildNames.serverObject(context.component, destination.server, suffix);
+        return { fixedName, aliases: aliasesFrom(formerDestinationChildName(context.component, destination, suffix), fixedName) };
+    };
+    const deploymentName = fixed("deployment");
+    const deployment = new k8s.apps.v1.Deployment(deploymentName.fixedName, {
         metadata: metadata(destination.server.name),
         spec: renderServerDeployment(destination, checksum),
-    }, { ...opts, dependsOn: [serverCerts, caCerts, configMap] });
-    new k8s.core.v1.Service(name("service"), {
+    }, { ...opts, dependsOn: [serverCerts, caCerts, configMap], aliases: deploymentName.aliases });
+    const serviceName = fixed("service");
+    new k8s.core.v1.Service(serviceName.fixedName, {
         metadata: { ...metadata(destination.server.name), labels: { ...context.labels, run: destination.server.name } },
         spec: renderServerService(destination),
-    }, opts);
+    }, { ...opts, aliases: serviceName.aliases });
     return deployment;
 }

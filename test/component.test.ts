@@ -4,6 +4,7 @@ import { EgressTlsOrigination } from "../components";
 import { ProgramRun, runProgram, valueOf } from "./support/harness";
 import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM, PARTNER, TYPES } from "./support/fixtures";
 import { SimulatedProviders } from "./support/tlsProvider";
+import { knownAs } from "./support/urns";
 
 const SECRET = TYPES.secret;
 const CERT_TYPES: string[] = [TYPES.selfSignedCert, TYPES.locallySignedCert];
@@ -102,13 +103,13 @@ describe("EgressTlsOrigination with several destinations", () => {
     });
 
     it("gives a SIMPLE credential only ca.crt, the destination's CA", () => {
-        const credential = run.get(SECRET, "egress-nginx-credential").inputs;
+        const credential = knownAs(run, SECRET, "egress-nginx-credential").inputs;
         assert.deepStrictEqual(Object.keys(credential.stringData), ["ca.crt"]);
         assert.strictEqual(credential.stringData["ca.crt"], run.get(SECRET, "egress-nginx-ca-certs").inputs.stringData["ca.crt"]);
     });
 
     it("gives a MUTUAL credential a client certificate from the server's CA, its key, and the CA", () => {
-        const { stringData } = run.get(SECRET, "egress-billing-credential").inputs;
+        const { stringData } = knownAs(run, SECRET, "egress-billing-credential").inputs;
         assert.deepStrictEqual(Object.keys(stringData).sort(), ["ca.crt", "tls.crt", "tls.key"]);
         const client = certificate(stringData["tls.crt"]);
         assert.ok(client.verify(certificate(stringData["ca.crt"]).publicKey));
@@ -117,7 +118,7 @@ describe("EgressTlsOrigination with several destinations", () => {
     });
 
     it("gives an outside host the brought CA and a ServiceEntry, and runs no server for it", () => {
-        assert.deepStrictEqual(run.get(SECRET, "egress-partner-credential").inputs.stringData, { "ca.crt": OUTSIDE_CA_PEM });
+        assert.deepStrictEqual(knownAs(run, SECRET, "egress-partner-credential").inputs.stringData, { "ca.crt": OUTSIDE_CA_PEM });
         assert.strictEqual(run.get(TYPES.serviceEntry, "egress-partner-service-entry").inputs.spec.resolution, "DNS");
         assert.ok(!run.registrations.some((r) => r.name.startsWith("egress-partner-") && /(ca|server|client)-(key|cert)$/.test(r.name)));
     });
@@ -155,7 +156,7 @@ describe("EgressTlsOrigination options", () => {
         const run = await runProgram(() => component = new EgressTlsOrigination("ext", {
             destinations: [{ ...PARTNER, mode: "MUTUAL" }],
         }), new SimulatedProviders().provider);
-        const { stringData } = run.get(SECRET, "ext-partner-credential").inputs;
+        const { stringData } = knownAs(run, SECRET, "ext-partner-credential").inputs;
         assert.strictEqual(stringData["ca.crt"], OUTSIDE_CA_PEM, "the gateway trusts the brought CA for the server");
         assert.ok(certificate(stringData["tls.crt"]).verify(certificate(run.get(TYPES.selfSignedCert, "ext-partner-ca-cert").outputs.certPem).publicKey));
         assert.strictEqual(run.ofType(TYPES.certRequest).length, 1, "a client CSR, no server certificate");

@@ -103,6 +103,11 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["allowedFrom service account of a namespace listed whole", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "shop", serviceAccount: "a" }, { namespace: "shop" }] }] }, "destinations[0].allowedFrom[0].serviceAccount", /adds nothing: destinations\[0\].allowedFrom\[1\] already admits/],
     ["allowedFrom misspelt field", { destinations: [{ ...PARTNER, allowedFrom: [{ namespace: "shop", serviceAcount: "a" }] }] }, "destinations[0].allowedFrom[0].serviceAcount", /unknown field/],
     ["trust domain not a DNS name", { trustDomain: "spiffe://cluster.local" }, "trustDomain", /not a DNS name/],
+    // istio/istio#57354: the schema the bundled Helm accepts came with 1.25.5, 1.26.4 and 1.27.1.
+    ["gateway chart 1.24.6, whose schema the bundled Helm refuses", { gateway: { chartVersion: "1.24.6" } }, "gateway.chartVersion", /use 1\.25\.5 or newer/],
+    ["gateway chart 1.25.4", { gateway: { chartVersion: "1.25.4" } }, "gateway.chartVersion", /istio\/istio#57354\); use 1\.25\.5/],
+    ["gateway chart 1.26.3", { gateway: { chartVersion: "1.26.3" } }, "gateway.chartVersion", /use 1\.26\.4/],
+    ["gateway chart 1.27.0", { gateway: { chartVersion: "1.27.0" } }, "gateway.chartVersion", /use 1\.27\.1/],
 ];
 
 describe("config validation", () => {
@@ -249,6 +254,12 @@ describe("config validation", () => {
         });
     });
 
+    it("accepts the first gateway chart of each minor whose schema the bundled Helm accepts, and any from 1.28", () => {
+        for (const chartVersion of ["1.25.5", "1.26.4", "1.27.1", "1.28.0", "1.30.2"]) {
+            assert.strictEqual(resolveConfig(args({ gateway: { chartVersion } })).gateway.chartVersion, chartVersion);
+        }
+    });
+
     it("accepts a server namespace shared by two destinations", () => {
         const second = { name: "other", host: "other.mesh-external.svc.cluster.local", server: { namespace: "mesh-external", name: "other" } };
         assert.strictEqual(resolveConfig(args({ destinations: [NGINX, second] })).destinations.length, 2);
@@ -264,7 +275,7 @@ describe("stack config", () => {
             "egress-tls:trustDomain": "corp.example",
             "egress-tls:renderYamlTo": "out",
             "kubernetes:context": "kind-egress",
-        }, "render");
+        }, () => false, "render");
         assert.deepStrictEqual(settings.args, { destinations: [NGINX], routingNamespace: "apps", verifyNamespace: "checks", trustDomain: "corp.example" });
         assert.strictEqual(settings.renderYamlTo, "out");
     });

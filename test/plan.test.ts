@@ -87,7 +87,7 @@ function secret(name: string, data: string, opts: pulumi.CustomResourceOptions =
     return new k8s.core.v1.Secret(name, { metadata: { name: objectName, namespace: "ns" }, stringData: { value: data } }, opts);
 }
 
-/** The engine's rules, on small programs run twice (pulumi/pulumi step_generator.go; lifecycletest alias_test.go). */
+/** The engine's rules, on small programs run twice (pulumi/pulumi pkg/resource/deploy/step_generator.go). */
 describe("planUp: the engine's steps between two runs", () => {
     const MUTABLE_CONFIG = { "kubernetes:enableSecretMutable": "true" };
 
@@ -154,6 +154,11 @@ describe("planUp: the engine's steps between two runs", () => {
         const plan = planUp({ run: old }, { run: await runProgram(program("b")) });
         assert.deepStrictEqual(plan.changes(), ["replace (delete first) kubernetes:core/v1:Secret::s"]);
         assert.deepStrictEqual(plan.step("kubernetes:core/v1:Secret", "s").reasons, ["replacementTrigger"]);
+    });
+
+    it("a replacementTrigger added where there was none replaces nothing (step_generator.go shouldTriggerReplace)", async () => {
+        const plan = planUp({ run: await runProgram(() => secret("s", "1")) }, { run: await runProgram(() => secret("s", "1", { replacementTrigger: "a" })) });
+        assert.deepStrictEqual(plan.changes(), []);
     });
 
     it("moving resources to a provider that renders YAML replaces them: the live objects are deleted", async () => {

@@ -25,7 +25,7 @@ async function runStack(config: { [key: string]: string }, provider: ProviderFn 
     // Without an engine (as under mocks) the SDK's log.warn writes to console.warn.
     console.warn = (message: string) => { warnings.push(message); };
     try {
-        const run = await runStackProgram(config, provider, stackName);
+        const run = await runStackProgram(config, provider, [], stackName);
         return { run, outputs: unwrapSecrets(run.componentOutputs.get(stackUrn(run))), warnings };
     } finally {
         console.warn = consoleWarn;

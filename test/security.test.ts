@@ -9,6 +9,7 @@ import { COMPONENT, everyKindOfDestinationArgs, everythingArgs, runComponent } f
 import { anyPrivateKeys, privateKeyLeaks } from "./support/secretScan";
 import { runStackProgram, stackConfigOf, stackUrn } from "./support/stackProgram";
 import { SimulatedProviders } from "./support/tlsProvider";
+import { knownAs } from "./support/urns";
 
 const { deployment: DEPLOYMENT, service: SERVICE, configMap: CONFIG_MAP, secret: SECRET } = TYPES;
 
@@ -47,7 +48,7 @@ describe("hardened TLS server", () => {
 
     for (const server of SERVERS) {
         describe(`${server.destination} (port ${server.port})`, () => {
-            const deployment = () => run.get(DEPLOYMENT, childName(COMPONENT, server.destination, "deployment"));
+            const deployment = () => knownAs(run, DEPLOYMENT, childName(COMPONENT, server.destination, "deployment"));
             const template = (): PodTemplate & { spec: any } => deployment().inputs.spec.template;
             const container = (): Container & { [field: string]: any } => {
                 const containers = template().spec.containers;
@@ -69,7 +70,7 @@ describe("hardened TLS server", () => {
             it("listens on unprivileged 8443 while the Service keeps the destination port", () => {
                 const ports = container().ports as { containerPort: number; name?: string }[];
                 assert.deepStrictEqual(ports.map((p) => p.containerPort), [CONTAINER_PORT]);
-                const service = run.get(SERVICE, childName(COMPONENT, server.destination, "service")).inputs.spec;
+                const service = knownAs(run, SERVICE, childName(COMPONENT, server.destination, "service")).inputs.spec;
                 assert.strictEqual(service.ports.length, 1);
                 assert.strictEqual(service.ports[0].port, server.port);
                 const target = service.ports[0].targetPort;
@@ -145,7 +146,7 @@ describe("restricted Pod Security checker", () => {
     let admitted: PodTemplate;
     before(async () => {
         const run = await everyKindOfDestination();
-        admitted = run.get(DEPLOYMENT, childName(COMPONENT, "nginx", "deployment")).inputs.spec.template;
+        admitted = knownAs(run, DEPLOYMENT, childName(COMPONENT, "nginx", "deployment")).inputs.spec.template;
     });
 
     const copy = (): any => structuredClone(admitted);

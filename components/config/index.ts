@@ -5,6 +5,7 @@ import {
     optionalString, rejectDuplicates, requireObject, serviceName, shown,
 } from "./fieldCheckers";
 import { outsideHost, subjectAltName } from "./hosts";
+import { checkGatewayChartVersion } from "./gatewayChart";
 import { exactChartVersion, pinnedImage } from "./pinning";
 import { lockdownExclusions, rejectReservedSecretName } from "./reservedNames";
 import {
@@ -145,7 +146,7 @@ function resolveGateway(value: unknown): ResolvedGateway {
         name,
         selector,
         deploy,
-        chartVersion: exactChartVersion(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion),
+        chartVersion: checkGatewayChartVersion(exactChartVersion(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion), `${field}.chartVersion`),
     };
 }
 

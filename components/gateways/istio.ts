@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DestinationCertificates } from "../certificates";
 import { ResolvedDestination } from "../config";
 import { deployGateway } from "../gatewayDeployment";
-import { childName, objectNames } from "../naming";
+import { aliasesFrom, childName, fixedObjectChildNames, formerDestinationChildName, istioTypeAliases, objectNames } from "../naming";
 import { renderCheckCommands } from "../render/checkCommands";
 import { renderCallerPolicy, securityApiVersion } from "../render/authorization";
 import {
@@ -32,7 +32,7 @@ function istioObject(
         kind,
         metadata: { ...metadata, labels: context.labels },
         spec,
-    }, { parent: context.parent, dependsOn });
+    }, { parent: context.parent, dependsOn, aliases: istioTypeAliases(kind, context.config.istioApiVersion) });
 }
 
 /**
@@ -52,10 +52,12 @@ function gatewayObject(context: RoutingContext): k8s.apiextensions.CustomResourc
  */
 function credentialSecret(context: RoutingContext, destination: ResolvedDestination, certificates: DestinationCertificates): k8s.core.v1.Secret {
     const { client, trustedCaPem } = certificates;
-    return new k8s.core.v1.Secret(childName(context.component, destination.name, "credential"), {
+    const name = fixedObjectChildNames.credentialSecret(context.component, destination);
+    const formerName = formerDestinationChildName(context.component, destination, "credential");
+    return new k8s.core.v1.Secret(name, {
         metadata: { name: objectNames.credentialSecret(destination), namespace: context.config.gateway.namespace, labels: context.labels },
         stringData: client ? { "tls.crt": client.certPem, "tls.key": client.keyPem, "ca.crt": trustedCaPem } : { "ca.crt": trustedCaPem },
-    }, { parent: context.parent, dependsOn: context.gatewayReady });
+    }, { parent: context.parent, dependsOn: context.gatewayReady, aliases: aliasesFrom(formerName, name) });
 }
 
 /**

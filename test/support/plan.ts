@@ -120,6 +120,12 @@ function changedPaths(olds: any, news: any, prefix = ""): string[] {
     return Object.keys({ ...olds, ...news }).flatMap((key) => changedPaths(olds[key], news[key], `${prefix}.${key}`));
 }
 
+/** step_generator.go `shouldTriggerReplace`: a trigger that is absent on either side replaces nothing. */
+function triggersReplace(next: unknown, previous: unknown): boolean {
+    if (next === undefined || next === null || previous === undefined || previous === null) return false;
+    return !isDeepStrictEqual(next, previous);
+}
+
 /** A Kubernetes object's or Helm release's identity in the cluster, for objects with a fixed name. */
 function clusterIdentity(r: Registration): string | undefined {
     if (r.type === "kubernetes:helm.sh/v3:Release") return `helm release ${r.inputs.namespace}/${r.inputs.name}`;
@@ -177,7 +183,12 @@ function diffStep(r: Registration, previous: Registration | undefined, olds: Sid
     let diff: ProviderDiff;
     const oldProvider = olds.provider(previous);
     const newProvider = news.provider(r);
-    if (!isProviderType(r.type) && oldProvider.package === "kubernetes"
+    if (triggersReplace(r.replacementTrigger, previous.replacementTrigger)) {
+        // step_generator.go: a trigger replace skips the provider's Diff, so only the deleteBeforeReplace option applies.
+        diff = { changes: true, replaceKeys: [], deleteBeforeReplace: false };
+        replace = true;
+        reasons.push("replacementTrigger");
+    } else if (!isProviderType(r.type) && oldProvider.package === "kubernetes"
         && kubernetesDiffConfig(oldProvider.inputs, newProvider.inputs).replaceKeys.length > 0) {
         diff = { changes: true, replaceKeys: [], deleteBeforeReplace: false };
         replace = true;
@@ -192,10 +203,6 @@ function diffStep(r: Registration, previous: Registration | undefined, olds: Sid
     if (onChanges.length > 0) {
         replace = true;
         reasons.push(...onChanges.map((path) => `replaceOnChanges ${path}`));
-    }
-    if (r.replacementTrigger !== undefined && !isDeepStrictEqual(r.replacementTrigger, previous.replacementTrigger)) {
-        replace = true;
-        reasons.push("replacementTrigger");
     }
     if (options.replacedByProvider?.(r)) {
         replace = true;

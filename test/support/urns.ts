@@ -1,4 +1,4 @@
-import { AliasSpec, Registration } from "./harness";
+import { AliasSpec, ProgramRun, Registration } from "./harness";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -59,4 +59,14 @@ export function collapseAlias(
     let parent = alias.parentUrn ? oldUrnOf(alias.parentUrn) ?? alias.parentUrn : resource.parentUrn;
     if (alias.noParent || (parent && parseUrn(parent).qualifiedType === ROOT_STACK_TYPE)) parent = undefined;
     return engineUrn(alias.stack || resource.stack, alias.project || resource.project, parent, alias.type || resource.type, alias.name || resource.name);
+}
+
+/**
+ * The one registration of `type` named `name` today, or once named so and aliased from it: tests that name a child by
+ * its former name keep finding it, and check the alias while they are at it.
+ */
+export function knownAs(run: ProgramRun, type: string, name: string): Registration {
+    const found = run.ofType(type).filter((r) => r.name === name || r.aliases.some((alias) => alias.name === name));
+    if (found.length !== 1) throw new Error(`expected one ${type} named or aliased ${name}, found ${found.length}`);
+    return found[0];
 }
