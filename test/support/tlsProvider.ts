@@ -212,6 +212,14 @@ export class SimulatedProviders {
         this.created.push(key);
         return outputs as { [key: string]: unknown };
     };
+
+    /**
+     * Makes the next run re-issue every resource of `type` with unchanged inputs, as @pulumi/tls's plan modifier does for
+     * a certificate once it is in its renewal window (docs/certificates.md).
+     */
+    renew(type: string): void {
+        for (const key of [...this.state.keys()]) if (key.startsWith(`${type}::`)) this.state.delete(key);
+    }
 }
 
 async function randomId(inputs: any): Promise<object> {
