@@ -146,7 +146,7 @@ describe("render mode and a deployed stack", () => {
     });
 
     it("a render stack renders everything from its first run, so it never holds a live object to replace", async () => {
-        const rendering = await runStackProgram(devConfig(), cheapProviders, "render");
+        const rendering = await runStackProgram(devConfig(), cheapProviders, [], "render");
         const plan = planUp({ run: programRun([]) }, { run: rendering });
         assert.ok(plan.steps.every((s) => s.op === "create"));
         const renderers = new Set(rendering.ofType("pulumi:providers:kubernetes").filter((p) => p.inputs.renderYamlToDirectory).map((p) => p.urn));
