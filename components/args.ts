@@ -95,7 +95,8 @@ export interface CertificateAuthority {
     /** Lifetime of every certificate in hours, 2 to 175200. Default: `8760` (365 days). */
     validityHours?: number;
     /**
-     * Hours before expiry in which `pulumi up --refresh` re-issues a certificate, 0 to `validityHours` − 1.
+     * Hours before expiry from which any `pulumi preview` or `pulumi up` re-issues a certificate (no `--refresh` needed;
+     * nothing renews between runs), 0 to `validityHours` − 1.
      * Default: `720` (30 days), or half of `validityHours` if that is less.
      */
     earlyRenewalHours?: number;

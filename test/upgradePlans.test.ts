@@ -1,5 +1,8 @@
 import * as assert from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
 import { EgressTlsOriginationArgs } from "../components";
+import { isRenderStack } from "../components/config";
 import { cheapProviders } from "./support/cheapProviders";
 import { stackConfig } from "./support/devStack";
 import { TYPES } from "./support/fixtures";
@@ -7,6 +10,7 @@ import { ProgramRun, programRun, ProviderFn } from "./support/harness";
 import { kubernetesIdentity } from "./support/kubernetesDiff";
 import { Plan, planUp } from "./support/plan";
 import { COMPONENT, devStackArgs, ecdsaCaArgs, runComponent } from "./support/scenarios";
+import { REPO_ROOT } from "./support/repoPaths";
 import { runStackProgram } from "./support/stackProgram";
 import { SimulatedProviders } from "./support/tlsProvider";
 
@@ -143,6 +147,15 @@ describe("render mode and a deployed stack", () => {
         for (const key of [`${COMPONENT}:renderYamlTo`, "kubernetes:renderYamlToDirectory"]) {
             await assert.rejects(runStackProgram(devConfig((c) => { c[key] = "out"; }), cheapProviders), /deletes them from the cluster/);
         }
+    });
+
+    it("npm run render uses a state folder of its own and a stack the program renders in, never the applied stack", () => {
+        const scripts = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts;
+        const backend = (script: string) => /PULUMI_BACKEND_URL=\\?"file:\/\/\$PWD\/([^"\\]+)\\?"/.exec(script)?.[1];
+        assert.strictEqual(backend(scripts.render), ".pulumi-render-state");
+        assert.notStrictEqual(backend(scripts.pulumi), backend(scripts.render));
+        const stack = /stack select --create (\S+)/.exec(scripts.render)![1];
+        assert.ok(isRenderStack(stack), stack);
     });
 
     it("a render stack renders everything from its first run, so it never holds a live object to replace", async () => {
