@@ -119,11 +119,14 @@ export function aliasesFrom(formerName: string, name: string): { name: string }[
 }
 
 /**
- * The Pulumi types an Istio object has under the other accepted API versions (`kubernetes:<apiVersion>:<kind>`): as
- * aliases, they keep the object when `istioApiVersion` changes, where a new type would mean a new URN.
+ * The Pulumi types an Istio object has under the other versions `istioApiVersion` selects, in the object's own API group
+ * (`kubernetes:<group>/<version>:<kind>`): as aliases, they keep the object when `istioApiVersion` changes, where a new
+ * type would mean a new URN, a create ("already exists") and a delete.
  */
 export function istioTypeAliases(kind: string, apiVersion: string): { type: string }[] {
-    return ISTIO_API_VERSIONS.filter((version) => version !== apiVersion).map((version) => ({ type: `kubernetes:${version}:${kind}` }));
+    const [group, version] = apiVersion.split("/");
+    const versions = ISTIO_API_VERSIONS.map((selectable) => selectable.split("/")[1]).filter((other) => other !== version);
+    return versions.map((other) => ({ type: `kubernetes:${group}/${other}:${kind}` }));
 }
 
 /** Labels on every Kubernetes object the component makes, so an operator (or the e2e check) can find them all. */

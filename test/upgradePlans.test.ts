@@ -100,7 +100,13 @@ describe("what pulumi up does to the dev stack (the planner over two runs)", () 
 
     it("an istioApiVersion switch creates and deletes nothing: the Istio objects are updated under their aliases", async () => {
         for (const [from, to] of [["networking.istio.io/v1", "networking.istio.io/v1alpha3"]]) {
-            const { plan } = await upTwice(devConfig((c) => { c[`${COMPONENT}:istioApiVersion`] = from; }), devConfig((c) => { c[`${COMPONENT}:istioApiVersion`] = to; }));
+            // With allowedFrom, so the AuthorizationPolicy (security.istio.io) switches version too.
+            const withVersion = (version: string) => devConfig((c) => {
+                c[`${COMPONENT}:istioApiVersion`] = version;
+                c[`${COMPONENT}:destinations`] = JSON.stringify(destinations(c).map((d) => ({ ...d, allowedFrom: [{ namespace: "shop" }] })));
+            });
+            const { plan, next } = await upTwice(withVersion(from), withVersion(to));
+            assert.strictEqual(next.objectsOfKind("AuthorizationPolicy").length, 1);
             assert.deepStrictEqual(plan.steps.filter((s) => s.op !== "same" && s.op !== "update").map((s) => `${s.op} ${s.name}`), [], `${from} → ${to}`);
             assert.deepStrictEqual(plan.collisions, []);
             assert.ok(plan.steps.some((s) => s.aliasedFrom?.includes(from)), "found through the old type");

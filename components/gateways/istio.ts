@@ -32,7 +32,7 @@ function istioObject(
         kind,
         metadata: { ...metadata, labels: context.labels },
         spec,
-    }, { parent: context.parent, dependsOn, aliases: istioTypeAliases(kind, context.config.istioApiVersion) });
+    }, { parent: context.parent, dependsOn, aliases: istioTypeAliases(kind, apiVersion) });
 }
 
 /**
