@@ -1,8 +1,12 @@
 import * as assert from "assert";
 import { createPrivateKey, createPublicKey, X509Certificate } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOrigination } from "../components";
+import { cheapProviders } from "./support/cheapProviders";
 import { ProgramRun, runProgram, valueOf } from "./support/harness";
 import { multiDestinationArgs, NGINX, OUTSIDE_CA_PEM, PARTNER, TYPES } from "./support/fixtures";
+import { ecdsaCaArgs, MUTABLE_KUBERNETES_CONFIG } from "./support/scenarios";
 import { SimulatedProviders } from "./support/tlsProvider";
 import { knownAs } from "./support/urns";
 
@@ -163,5 +167,34 @@ describe("EgressTlsOrigination options", () => {
         assert.deepStrictEqual(await valueOf(component!.caCertificates), { partner: OUTSIDE_CA_PEM });
         assert.deepStrictEqual(await valueOf(component!.clientCaCertificates),
             { partner: run.get(TYPES.selfSignedCert, "ext-partner-ca-cert").outputs.certPem }, "the CA the outside service must trust");
+    });
+});
+
+describe("the warning when the default Kubernetes provider would replace Secrets", () => {
+    async function warningsOf(config: { [key: string]: string }, ownProvider = false): Promise<string[]> {
+        const warnings: string[] = [];
+        const warn = pulumi.log.warn;
+        (pulumi.log as { warn: typeof warn }).warn = async (message: string) => { warnings.push(message); };
+        pulumi.runtime.setAllConfig(config);
+        try {
+            await runProgram(() => {
+                const providers = ownProvider ? [new k8s.Provider("own", { enableSecretMutable: true, enableConfigMapMutable: true })] : [];
+                new EgressTlsOrigination("egress", { destinations: [NGINX], ca: ecdsaCaArgs() }, { providers });
+            }, cheapProviders);
+        } finally {
+            (pulumi.log as { warn: typeof warn }).warn = warn;
+            pulumi.runtime.setAllConfig({});
+        }
+        return warnings.filter((w) => /Mutable/.test(w));
+    }
+
+    it("warns, naming the settings, when the stack's kubernetes config lacks them", async () => {
+        const [warning] = await warningsOf({ "kubernetes:enableSecretMutable": "true" });
+        assert.match(warning, /^kubernetes:enableConfigMapMutable must be "true": without them a certificate renewal or rotation deletes the credential Secrets/);
+    });
+
+    it("is silent with both settings, or with a provider of the user's own, whose settings it cannot read", async () => {
+        assert.deepStrictEqual(await warningsOf(MUTABLE_KUBERNETES_CONFIG), []);
+        assert.deepStrictEqual(await warningsOf({}, true), []);
     });
 });

@@ -1,4 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { CertificateAuthority, EgressTlsOrigination, EgressTlsOriginationArgs } from "../../components";
+import { MUTABILITY_SETTINGS } from "../../components/config/providerSettings";
 import { readStackConfig } from "../../components/stackConfig";
 import { stackConfig } from "./devStack";
 import { OUTSIDE_CA_PEM, PARTNER } from "./fixtures";
@@ -52,7 +54,18 @@ export function everythingArgs(): EgressTlsOriginationArgs {
     };
 }
 
-/** Runs one `EgressTlsOrigination` named `COMPONENT` under the mocks. */
-export function runComponent(args: EgressTlsOriginationArgs, provider: ProviderFn): Promise<ProgramRun> {
-    return runProgram(() => new EgressTlsOrigination(COMPONENT, args), provider);
+/** The stack config of a stack set up as docs/reuse.md asks: Secrets and ConfigMaps change in place. */
+export const MUTABLE_KUBERNETES_CONFIG: { [key: string]: string } = Object.fromEntries(MUTABILITY_SETTINGS.map(({ key }) => [`kubernetes:${key}`, "true"]));
+
+/**
+ * Runs one `EgressTlsOrigination` named `COMPONENT` under the mocks, in a stack whose `config` (default: the Kubernetes
+ * provider settings docs/reuse.md asks for) the component reads.
+ */
+export async function runComponent(args: EgressTlsOriginationArgs, provider: ProviderFn, config = MUTABLE_KUBERNETES_CONFIG): Promise<ProgramRun> {
+    pulumi.runtime.setAllConfig(config);
+    try {
+        return await runProgram(() => new EgressTlsOrigination(COMPONENT, args), provider);
+    } finally {
+        pulumi.runtime.setAllConfig({});
+    }
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MUTABILITY_SETTINGS } from "../../components/config/providerSettings";
 import { cliConfig } from "./devStack";
 import { ProgramRun, ProviderFn, runProgram } from "./harness";
 import { PROGRAM } from "./repoPaths";
+import { MUTABLE_KUBERNETES_CONFIG } from "./scenarios";
 
 /**
  * Runs the top-level Pulumi program (index.ts) in a root Stack, as `pulumi up` would, with `config` as the CLI hands it
@@ -26,8 +26,7 @@ export async function runStackProgram(config: { [key: string]: string }, provide
  * Kubernetes provider settings the program requires, as in the dev stack.
  */
 export function stackConfigOf(project: string, args: object): { [key: string]: string } {
-    const mutability = Object.fromEntries(MUTABILITY_SETTINGS.map(({ key }) => [`kubernetes:${key}`, "true"]));
-    return { ...mutability, ...Object.fromEntries(Object.entries(args).map(([key, value]) => [`${project}:${key}`, cliConfig(value)])) };
+    return { ...MUTABLE_KUBERNETES_CONFIG, ...Object.fromEntries(Object.entries(args).map(([key, value]) => [`${project}:${key}`, cliConfig(value)])) };
 }
 
 /** The Stack resource's URN in a run of `runStackProgram`. */
