@@ -30,3 +30,4 @@ export const caCertificates = secretOutput(egress.caCertificates);
 export const clientCaCertificates = secretOutput(egress.clientCaCertificates);
 export const credentialSecrets = secretOutput(egress.credentialSecrets);
 export const checkCommands = secretOutput(egress.checkCommands);
+export const certificates = secretOutput(egress.certificates);

@@ -96,12 +96,19 @@ export interface CertificateAuthority {
     validityHours?: number;
     /**
      * Hours before expiry from which any `pulumi preview` or `pulumi up` re-issues a certificate (no `--refresh` needed;
-     * nothing renews between runs), 0 to `validityHours` − 1.
+     * nothing renews between runs); `pulumi preview` and `up` also warn about any certificate
+     * (brought ones too) this close to its end, 0 to `validityHours` − 1.
      * Default: `720` (30 days), or half of `validityHours` if that is less.
      */
     earlyRenewalHours?: number;
-    /** Any string. Changing it re-issues every key and certificate. Default: `""`. */
-    rotation?: string;
+    /**
+     * Names of the CA generations (unique DNS labels). Each destination the component makes a CA for gets one CA per
+     * generation, its own resource named after it, and trusts every one of them; add a generation to start a rotation
+     * with no failed request (see docs/certificates.md). Default: `["1"]`.
+     */
+    generations?: string[];
+    /** The generation whose CA signs every server and client certificate; one of `generations`. Default: the last of `generations`. */
+    issuer?: string;
 }
 
 /** NetworkPolicies that leave client namespaces no egress but the gateway, the control plane and DNS. */

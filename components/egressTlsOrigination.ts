@@ -1,11 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
-import { issueCertificates, rotationTrigger } from "./certificates";
+import { certificateReport, expiryWarnings, ReportedCertificate } from "./certificateReport";
+import { issueCertificates } from "./certificates";
 import { resolveConfig } from "./config";
 import { claimInstanceNames } from "./config/instanceClaims";
 import { gatewayRendering } from "./gateways";
 import { childName, commonLabels, objectNames } from "./naming";
+import { CertificateSummary } from "./pem";
 import { warnUnlessSecretsMutable } from "./providerCheck";
 import { unguardedCallerPolicyWarning } from "./render/authorization";
 import { CheckCommands } from "./render/checkCommands";
@@ -28,6 +30,11 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
     public readonly clientCaCertificates: pulumi.Output<{ [destination: string]: string }>;
     /** Each destination's credential Secret, as `namespace/name`. */
     public readonly credentialSecrets: pulumi.Output<{ [destination: string]: string }>;
+    /**
+     * For each destination, each certificate it trusts or presents (`ca-<generation>`, `server`, `client`,
+     * `caCertPem[<i>]`): subject, SHA-256 fingerprint, notBefore and notAfter. Public facts only, never key material.
+     */
+    public readonly certificates: pulumi.Output<{ [destination: string]: { [certificate: string]: CertificateSummary } }>;
     /** Each destination's check: a curl from a sidecar-injected client and the gateway log grep. */
     public readonly checkCommands: pulumi.Output<{ [destination: string]: CheckCommands }>;
 
@@ -39,7 +46,8 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         const labels = commonLabels(name);
         const parent = this;
 
-        const issueContext = { component: name, parent, ca: config.ca, rotationTrigger: rotationTrigger(name, parent, config.ca) };
+        const issueContext = { component: name, parent, ca: config.ca };
+        for (const warning of config.warnings) pulumi.log.warn(`${warning.field}: ${warning.message}`, this);
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
         const childContext = { component: name, parent, labels };
@@ -49,10 +57,13 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
         const clientCaCertificates: { [destination: string]: pulumi.Output<string> } = {};
         const credentialSecrets: { [destination: string]: string } = {};
+        const reported: pulumi.Output<ReportedCertificate>[] = [];
         const verifyAfter: pulumi.Resource[] = [];
         for (const destination of config.destinations) {
             const certificates = issueCertificates(issueContext, destination, config.gateway);
             caCertificates[destination.name] = certificates.trustedCaPem;
+            reported.push(...certificates.named.map(({ name: certificate, pem, brought }) =>
+                pem.apply((text) => ({ destination: destination.name, name: certificate, pem: text, brought }))));
             if (certificates.client) clientCaCertificates[destination.name] = certificates.client.caCertPem;
             const { server } = destination;
             if (server && certificates.server) {
@@ -76,11 +87,17 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         this.caCertificates = pulumi.output(caCertificates);
         this.clientCaCertificates = pulumi.output(clientCaCertificates);
         this.credentialSecrets = pulumi.output(credentialSecrets);
+        // Logged whenever the certificates are known: at every preview and up of a deployed stack, before anything changes.
+        this.certificates = pulumi.all(reported).apply((all) => {
+            for (const warning of expiryWarnings(all, config.ca.earlyRenewalHours, new Date())) pulumi.log.warn(warning, this);
+            return certificateReport(all);
+        });
         this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, rendering.checkCommands(config, d)])));
         this.registerOutputs({
             caCertificates: this.caCertificates,
             clientCaCertificates: this.clientCaCertificates,
             credentialSecrets: this.credentialSecrets,
+            certificates: this.certificates,
             checkCommands: this.checkCommands,
         });
     }

@@ -1,5 +1,5 @@
 // Layers: config/resolved (shapes) → naming → config (rules) → renderers → wiring; naming reads only the shapes.
-import { ISTIO_API_VERSIONS } from "./config/resolved";
+import { DEFAULTS, ISTIO_API_VERSIONS } from "./config/resolved";
 import type { ResolvedConfig, ResolvedDestination, ResolvedGateway, ResolvedServer } from "./config/resolved";
 
 /** The Secret that holds only `ca.crt` for `credentialName`, which Istio's SDS reads for SIMPLE. */
@@ -128,6 +128,35 @@ export function istioTypeAliases(kind: string, apiVersion: string): { type: stri
     const versions = ISTIO_API_VERSIONS.map((selectable) => selectable.split("/")[1]).filter((other) => other !== version);
     return versions.map((other) => ({ type: `kubernetes:${group}/${other}:${kind}` }));
 }
+
+/** The default generation: the one whose resources a stack made before generations existed now are (see certificateNames). */
+const FIRST_GENERATION = DEFAULTS.ca.generations[0];
+
+/**
+ * Pulumi logical names of a destination's certificate resources, each with the name it had before generations, as an
+ * alias: stacks deployed then re-issue nothing. The old names belong to generation "1", the default, alone.
+ */
+export const certificateNames = {
+    /** A generation's CA: `<prefix>-key` and `<prefix>-cert`, so adding a generation never renames an existing one. */
+    ca: (component: string, destination: string, generation: string) => ({
+        prefix: childName(component, destination, "ca", generation),
+        previous: generation === FIRST_GENERATION ? childName(component, destination, "ca") : undefined,
+    }),
+    /** A server or client leaf issued by `issuer`: a new issuer is a new key, request and certificate. */
+    leaf: (component: string, destination: string, role: "server" | "client", issuer: string) => ({
+        prefix: childName(component, destination, role, issuer),
+        previous: issuer === FIRST_GENERATION ? childName(component, destination, role) : undefined,
+    }),
+};
+
+/** How the `certificates` output names each certificate of a destination. */
+export const certificateOutputNames = {
+    ca: (generation: string) => `ca-${generation}`,
+    server: "server",
+    client: "client",
+    /** The `index`th certificate of the brought `caCertPem`, counted from 0. */
+    brought: (index: number) => `caCertPem[${index}]`,
+};
 
 /** Labels on every Kubernetes object the component makes, so an operator (or the e2e check) can find them all. */
 export function commonLabels(component: string): { [label: string]: string } {

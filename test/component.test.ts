@@ -70,7 +70,7 @@ describe("EgressTlsOrigination with several destinations", () => {
 
     it("gives every destination that needs signing its own CA, with the walkthrough's subject", () => {
         const cas = run.ofType(TYPES.selfSignedCert);
-        assert.deepStrictEqual(cas.map((r) => r.name).sort(), ["egress-billing-ca-cert", "egress-nginx-ca-cert"]);
+        assert.deepStrictEqual(cas.map((r) => r.name).sort(), ["egress-billing-ca-1-cert", "egress-nginx-ca-1-cert"]);
         for (const ca of cas) {
             assert.deepStrictEqual(ca.inputs.subject, { organization: "example Inc.", commonName: "example.com" });
             assert.strictEqual(ca.inputs.isCaCertificate, true);
@@ -102,8 +102,8 @@ describe("EgressTlsOrigination with several destinations", () => {
             assert.strictEqual(cert.inputs.validityPeriodHours, 8760);
             assert.ok(cert.inputs.allowedUses.every((use: string) => /^[a-z_]+$/.test(use)), `${cert.name}: ${cert.inputs.allowedUses}`);
         }
-        assert.deepStrictEqual(run.get(CERT_TYPES[1], "egress-billing-server-cert").inputs.allowedUses, ["digital_signature", "key_encipherment", "server_auth"]);
-        assert.deepStrictEqual(run.get(CERT_TYPES[1], "egress-billing-client-cert").inputs.allowedUses, ["digital_signature", "key_encipherment", "client_auth"]);
+        assert.deepStrictEqual(run.get(CERT_TYPES[1], "egress-billing-server-1-cert").inputs.allowedUses, ["digital_signature", "key_encipherment", "server_auth"]);
+        assert.deepStrictEqual(run.get(CERT_TYPES[1], "egress-billing-client-1-cert").inputs.allowedUses, ["digital_signature", "key_encipherment", "client_auth"]);
     });
 
     it("gives a SIMPLE credential only ca.crt, the destination's CA", () => {
@@ -162,11 +162,11 @@ describe("EgressTlsOrigination options", () => {
         }), new SimulatedProviders().provider);
         const { stringData } = knownAs(run, SECRET, "ext-partner-credential").inputs;
         assert.strictEqual(stringData["ca.crt"], OUTSIDE_CA_PEM, "the gateway trusts the brought CA for the server");
-        assert.ok(certificate(stringData["tls.crt"]).verify(certificate(run.get(TYPES.selfSignedCert, "ext-partner-ca-cert").outputs.certPem).publicKey));
+        assert.ok(certificate(stringData["tls.crt"]).verify(certificate(run.get(TYPES.selfSignedCert, "ext-partner-ca-1-cert").outputs.certPem).publicKey));
         assert.strictEqual(run.ofType(TYPES.certRequest).length, 1, "a client CSR, no server certificate");
         assert.deepStrictEqual(await valueOf(component!.caCertificates), { partner: OUTSIDE_CA_PEM });
         assert.deepStrictEqual(await valueOf(component!.clientCaCertificates),
-            { partner: run.get(TYPES.selfSignedCert, "ext-partner-ca-cert").outputs.certPem }, "the CA the outside service must trust");
+            { partner: run.get(TYPES.selfSignedCert, "ext-partner-ca-1-cert").outputs.certPem }, "the CA the outside service must trust");
     });
 });
 

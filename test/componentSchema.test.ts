@@ -138,24 +138,29 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
             CertificateAuthority: {
                 properties: {
                     organization: STRING, commonName: STRING, algorithm: STRING, rsaBits: NUMBER, ecdsaCurve: STRING,
-                    validityHours: NUMBER, earlyRenewalHours: NUMBER, rotation: STRING,
+                    validityHours: NUMBER, earlyRenewalHours: NUMBER, generations: arrayOf(STRING), issuer: STRING,
                 },
                 required: [],
             },
             EgressLockdown: { properties: { namespaces: arrayOf(STRING), controlPlaneNamespace: STRING }, required: ["namespaces"] },
             CheckCommands: { properties: { request: STRING, gatewayLog: STRING, refusedRequest: STRING }, required: ["gatewayLog", "request"] },
+            CertificateSummary: {
+                properties: { subject: STRING, sha256Fingerprint: STRING, notBefore: STRING, notAfter: STRING },
+                required: ["notAfter", "notBefore", "sha256Fingerprint", "subject"],
+            },
         });
     });
 
-    it("outputs the CA certificates, credential Secrets and check commands per destination", () => {
+    it("outputs the CA certificates, credential Secrets, check commands and certificate summaries per destination", () => {
         const resource = schema.resources[TOKEN];
         assert.deepStrictEqual(shapes(resource.properties), {
             caCertificates: mapOf(STRING),
             clientCaCertificates: mapOf(STRING),
             credentialSecrets: mapOf(STRING),
             checkCommands: mapOf(ref("CheckCommands")),
+            certificates: mapOf(mapOf(ref("CertificateSummary"))),
         });
-        assert.deepStrictEqual(resource.required, ["caCertificates", "checkCommands", "clientCaCertificates", "credentialSecrets"]);
+        assert.deepStrictEqual(resource.required, ["caCertificates", "certificates", "checkCommands", "clientCaCertificates", "credentialSecrets"]);
     });
 
     it("carries the doc comment of every input, output and arg field into the schema, for the generated SDKs", () => {

@@ -68,7 +68,7 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["two destinations, one credential", { destinations: [NGINX, { ...PARTNER, credentialName: "client-credential" }] }, "destinations[1].credentialName", /already uses/],
     ["a MUTUAL credential named like a SIMPLE one's secret", { destinations: [NGINX, { ...PARTNER, mode: "MUTUAL", credentialName: "client-credential-cacert" }] }, "destinations[1].credentialName", /claims secret "client-credential-cacert"/],
     ["caCertPem not PEM", { destinations: [{ ...PARTNER, caCertPem: "MIIBuTCCAV+gAwIBAgIU" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
-    ["caCertPem a private key", { destinations: [{ ...PARTNER, caCertPem: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n" }] }, "destinations[0].caCertPem", /not a PEM certificate/],
+    ["caCertPem a private key", { destinations: [{ ...PARTNER, caCertPem: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n" }] }, "destinations[0].caCertPem", /is a private key .*, not a CERTIFICATE/],
     ["caCertPem corrupt", { destinations: [{ ...PARTNER, caCertPem: OUTSIDE_CA_PEM.replace("MIIBuTCC", "MIIBuTCD") }] }, "destinations[0].caCertPem", /not an X.509 certificate/],
     ["outside host without caCertPem", { destinations: [{ name: "partner", host: "api.partner.example.org" }] }, "destinations[0].caCertPem", /required for an outside host/],
     ["caCertPem with a server", { destinations: [{ ...NGINX, caCertPem: OUTSIDE_CA_PEM }] }, "destinations[0].caCertPem", /not allowed with server/],
@@ -88,6 +88,11 @@ const BAD_INPUTS: [string, unknown, string, RegExp][] = [
     ["weak RSA key", { ca: { rsaBits: 1024 } }, "ca.rsaBits", /not one of 2048, 3072, 4096/],
     ["early renewal beyond validity", { ca: { validityHours: 24, earlyRenewalHours: 24 } }, "ca.earlyRenewalHours", /from 0 to 23/],
     ["empty CA common name", { ca: { commonName: "" } }, "ca.commonName", /must not be empty/],
+    ["no CA generation", { ca: { generations: [] } }, "ca.generations", /at least one generation/],
+    ["a CA generation twice", { ca: { generations: ["1", "2", "1"] } }, "ca.generations[2]", /generation "1" is already used by ca.generations\[0\]/],
+    ["a CA generation that is no DNS label", { ca: { generations: ["1", "Gen 2"] } }, "ca.generations[1]", /DNS-1123 label/],
+    ["an issuer outside the generations", { ca: { generations: ["1", "2"], issuer: "3" } }, "ca.issuer", /"3" is not one of ca.generations \(1, 2\)/],
+    ["the removed ca.rotation", { ca: { rotation: "2" } }, "ca.rotation", /was removed: .*ca.generations.*docs\/upgrading.md/],
     ["misspelt field", { destinations: [{ ...PARTNER, credentialNme: "x" }] }, "destinations[0].credentialNme", /unknown field/],
     ["misspelt top-level field", { destination: [NGINX] }, "destination", /unknown field/],
     ["lockdown without namespaces", { lockdown: { namespaces: [] } }, "lockdown.namespaces", /at least one/],
@@ -149,7 +154,7 @@ describe("config validation", () => {
         assert.strictEqual(config.istioApiVersion, "networking.istio.io/v1");
         assert.deepStrictEqual(config.ca, {
             organization: "example Inc.", commonName: "example.com", algorithm: "RSA", rsaBits: 2048, ecdsaCurve: "P256",
-            validityHours: 8760, earlyRenewalHours: 720, rotation: "",
+            validityHours: 8760, earlyRenewalHours: 720, generations: ["1"], issuer: "1",
         });
         assert.strictEqual(config.lockdown, undefined);
         assert.strictEqual(config.verify, false);
@@ -162,6 +167,11 @@ describe("config validation", () => {
         const config = resolveConfig(args({ destinations: [{ ...PARTNER, allowedFrom }], trustDomain: "corp.example" }));
         assert.deepStrictEqual(config.destinations[0].allowedFrom, allowedFrom);
         assert.strictEqual(config.trustDomain, "corp.example");
+    });
+
+    it("takes the last CA generation as the issuer by default", () => {
+        assert.deepStrictEqual(resolveConfig(args({ ca: { generations: ["2026", "2027"] } })).ca, { ...resolveConfig(args({})).ca, generations: ["2026", "2027"], issuer: "2027" });
+        assert.strictEqual(resolveConfig(args({ ca: { generations: ["2026", "2027"], issuer: "2026" } })).ca.issuer, "2026");
     });
 
     it("keeps early renewal inside a short validity by default", () => {
@@ -203,7 +213,7 @@ describe("config validation", () => {
         /** Every place a config holds a value, filled with valid values so each refusal is the pasted key's. */
         const fullArgs = (): EgressTlsOriginationArgs => ({
             ...multiDestinationArgs(),
-            ca: { organization: "Example", commonName: "example.com", algorithm: "ECDSA", rsaBits: 2048, ecdsaCurve: "P256", validityHours: 48, earlyRenewalHours: 2, rotation: "r" },
+            ca: { organization: "Example", commonName: "example.com", algorithm: "ECDSA", rsaBits: 2048, ecdsaCurve: "P256", validityHours: 48, earlyRenewalHours: 2, generations: ["r"], issuer: "r" },
             lockdown: { namespaces: ["apps-a"], controlPlaneNamespace: "istio-system" },
             verify: true,
             verifyNamespace: "verify",

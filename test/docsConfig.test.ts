@@ -41,7 +41,7 @@ describe("docs: the configuration reference and the program accept the same keys
     const accepted = [...new Set([...component, ...stack])];
 
     it("finds the keys on both sides (the probe and the docs' table format still work)", () => {
-        for (const key of ["destinations", "destinations[].server.name", "gateway.selector", "ca.rotation", "lockdown.namespaces"]) {
+        for (const key of ["destinations", "destinations[].server.name", "gateway.selector", "ca.generations", "lockdown.namespaces"]) {
             assert.ok(component.includes(key), `probe did not find ${key}: ${component.join(", ")}`);
         }
         assert.ok(stack.includes("renderYamlTo") && stack.includes("destinations"), stack.join(", "));

@@ -23,7 +23,7 @@ const ARGS_SCHEMA: Schema = {
     "destinations[].allowedFrom[]": ["namespace", "serviceAccount"] satisfies (keyof AllowedCaller)[],
     "destinations[].server": ["namespace", "name", "image"] satisfies (keyof TlsServer)[],
     gateway: ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[],
-    ca: ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "rotation"] satisfies (keyof CertificateAuthority)[],
+    ca: ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "generations", "issuer"] satisfies (keyof CertificateAuthority)[],
     lockdown: ["namespaces", "controlPlaneNamespace"] satisfies (keyof EgressLockdown)[],
 };
 /** Below this share of either outcome the generator would hardly be testing one of them. */

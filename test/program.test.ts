@@ -107,7 +107,7 @@ describe("the Pulumi program with the dev stack (Pulumi.dev.yaml)", () => {
     });
 
     it("exports no private key", () => {
-        assert.deepStrictEqual(Object.keys(stack.outputs).sort(), ["caCertificates", "checkCommands", "clientCaCertificates", "credentialSecrets"]);
+        assert.deepStrictEqual(Object.keys(stack.outputs).sort(), ["caCertificates", "certificates", "checkCommands", "clientCaCertificates", "credentialSecrets"]);
         assert.doesNotMatch(JSON.stringify(stack.outputs), /PRIVATE KEY/);
     });
 

@@ -1,4 +1,3 @@
-import { X509Certificate } from "crypto";
 import { isIP } from "net";
 
 /** A refused input. `field` is the path of the offending value, e.g. `destinations[1].host`. */
@@ -31,7 +30,6 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 export type Fields = { [key: string]: unknown };
 
@@ -134,21 +132,6 @@ export function rejectDuplicates(values: (string | undefined)[], field: (index: 
         if (first !== undefined) throw new ConfigError(field(index), `${what} ${shown(value)} is already used by ${field(first)}`);
         seen.set(value, index);
     });
-}
-
-/** Parses every PEM block with Node's X.509 parser, so a truncated or non-certificate PEM is refused here and not in Envoy. */
-export function caCertificates(value: unknown, field: string): string {
-    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
-    const blocks = value.match(PEM_CERTIFICATE) ?? [];
-    if (blocks.length === 0) throw new ConfigError(field, "is not a PEM certificate (no BEGIN CERTIFICATE block)");
-    for (const block of blocks) {
-        try {
-            new X509Certificate(block);
-        } catch (error) {
-            throw new ConfigError(field, `holds a PEM block that is not an X.509 certificate (${shown((error as Error).message)})`);
-        }
-    }
-    return value;
 }
 
 /** A non-empty map of Kubernetes labels, as a pod selector. */

@@ -1,15 +1,16 @@
 import { AllowedCaller, CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer } from "../args";
 import { objectNames } from "../naming";
 import {
-    caCertificates, ConfigError, dnsLabel, dnsName, integer, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
-    optionalString, rejectDuplicates, requireObject, serviceName, shown,
+    ConfigError, dnsLabel, dnsName, integer, isObject, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
+    rejectDuplicates, requireObject, serviceName, shown,
 } from "./fieldCheckers";
+import { broughtCaCertificates } from "./broughtCa";
 import { outsideHost, subjectAltName } from "./hosts";
 import { checkGatewayChartVersion } from "./gatewayChart";
 import { exactChartVersion, pinnedImage } from "./pinning";
 import { lockdownExclusions, rejectReservedSecretName } from "./reservedNames";
 import {
-    DEFAULTS, ECDSA_CURVES, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedAllowedCaller, ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway,
+    ConfigWarning, DEFAULTS, ECDSA_CURVES, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedAllowedCaller, ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway,
     ResolvedLockdown, ResolvedServer, RSA_BITS, SYSTEM_NAMESPACES, TLS_MODES,
 } from "./resolved";
 
@@ -71,7 +72,20 @@ function namePrefix(value: unknown): string {
     return prefix;
 }
 
-function resolveDestination(value: unknown, field: string, prefix: string): ResolvedDestination {
+/** What a rule needs beyond the input: the time certificates are judged at, and where accepted-but-doubtful input is noted. */
+interface Judging {
+    now: Date;
+    warnings: ConfigWarning[];
+}
+
+function broughtCa(value: unknown, field: string, judging: Judging): string | undefined {
+    if (value === undefined) return undefined;
+    const { pem, warnings } = broughtCaCertificates(value, field, judging.now);
+    judging.warnings.push(...warnings);
+    return pem;
+}
+
+function resolveDestination(value: unknown, field: string, prefix: string, judging: Judging): ResolvedDestination {
     const keys = ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames", "allowedFrom"] satisfies (keyof Destination)[];
     const destination = requireObject(value, field, keys);
     const name = dnsLabel(destination.name, `${field}.name`);
@@ -98,7 +112,7 @@ function resolveDestination(value: unknown, field: string, prefix: string): Reso
         port,
         mode: oneOf(destination.mode, `${field}.mode`, TLS_MODES, DEFAULTS.mode),
         credentialName: credentialName(destination.credentialName, `${field}.credentialName`, objectName),
-        caCertPem: destination.caCertPem === undefined ? undefined : caCertificates(destination.caCertPem, `${field}.caCertPem`),
+        caCertPem: broughtCa(destination.caCertPem, `${field}.caCertPem`, judging),
         server,
         subjectAltNames: subjectAltNames.map((san, index) => subjectAltName(san, `${field}.subjectAltNames[${index}]`)),
         ...(destination.allowedFrom === undefined ? {} : { allowedFrom: resolveAllowedFrom(destination.allowedFrom, `${field}.allowedFrom`) }),
@@ -150,9 +164,24 @@ function resolveGateway(value: unknown): ResolvedGateway {
     };
 }
 
+/** `ca.generations`: non-empty, unique DNS labels, as each names the resources of its CA. */
+function generations(value: unknown): string[] {
+    if (value === undefined) return DEFAULTS.ca.generations;
+    const names = list(value, "ca.generations").map((name, index) => dnsLabel(name, `ca.generations[${index}]`));
+    if (names.length === 0) throw new ConfigError("ca.generations", "must list at least one generation");
+    rejectDuplicates(names, (index) => `ca.generations[${index}]`, "generation");
+    return names;
+}
+
 function resolveCa(value: unknown): ResolvedCa {
-    const keys = ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "rotation"] satisfies (keyof CertificateAuthority)[];
+    const keys = ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "generations", "issuer"] satisfies (keyof CertificateAuthority)[];
+    if (isObject(value) && value.rotation !== undefined) {
+        throw new ConfigError("ca.rotation", "was removed: rotate the CA by generations (ca.generations, ca.issuer) with no failed request; see docs/upgrading.md");
+    }
     const ca = requireObject(value ?? {}, "ca", keys);
+    const caGenerations = generations(ca.generations);
+    const issuer = ca.issuer === undefined ? caGenerations[caGenerations.length - 1] : dnsLabel(ca.issuer, "ca.issuer");
+    if (!caGenerations.includes(issuer)) throw new ConfigError("ca.issuer", `${shown(issuer)} is not one of ca.generations (${caGenerations.join(", ")})`);
     const validityHours = integer(ca.validityHours, "ca.validityHours", DEFAULTS.ca.validityHours, 2, 24 * 365 * 20);
     const earlyRenewalHours = integer(ca.earlyRenewalHours, "ca.earlyRenewalHours", Math.min(DEFAULTS.ca.earlyRenewalHours, Math.floor(validityHours / 2)), 0, validityHours - 1);
     return {
@@ -163,7 +192,8 @@ function resolveCa(value: unknown): ResolvedCa {
         ecdsaCurve: oneOf(ca.ecdsaCurve, "ca.ecdsaCurve", ECDSA_CURVES, DEFAULTS.ca.ecdsaCurve),
         validityHours,
         earlyRenewalHours,
-        rotation: optionalString(ca.rotation, "ca.rotation", DEFAULTS.ca.rotation),
+        generations: caGenerations,
+        issuer,
     };
 }
 
@@ -209,12 +239,13 @@ function rejectNamespaceClashes(config: ResolvedConfig): void {
  * Applies defaults and checks every rule; the one place that judges input. Throws a ConfigError naming the field,
  * before any resource exists.
  */
-export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
+export function resolveConfig(args: EgressTlsOriginationArgs, now: Date = new Date()): ResolvedConfig {
     const keys = ["destinations", "gateway", "routingNamespace", "istioApiVersion", "ca", "lockdown", "verify", "verifyNamespace", "trustDomain", "namePrefix"] satisfies (keyof EgressTlsOriginationArgs)[];
     const input = requireObject(args, "", keys);
     const prefix = namePrefix(input.namePrefix);
     if (input.destinations === undefined) throw new ConfigError("destinations", "is required");
-    const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`, prefix));
+    const judging: Judging = { now, warnings: [] };
+    const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`, prefix, judging));
     if (destinations.length === 0) throw new ConfigError("destinations", "must list at least one destination");
     rejectDuplicates(destinations.map((d) => d.name), (i) => `destinations[${i}].name`, "name");
     rejectDuplicates(destinations.map((d) => d.host), (i) => `destinations[${i}].host`, "host");
@@ -232,6 +263,7 @@ export function resolveConfig(args: EgressTlsOriginationArgs): ResolvedConfig {
         verifyNamespace: dnsLabel(input.verifyNamespace, "verifyNamespace", objectNames.defaultVerifyNamespace(prefix)),
         trustDomain: dnsName(input.trustDomain ?? DEFAULTS.trustDomain, "trustDomain"),
         namePrefix: prefix,
+        warnings: judging.warnings,
     };
     rejectNamespaceClashes(config);
     return config;

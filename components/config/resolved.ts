@@ -24,7 +24,7 @@ export const DEFAULTS = {
         ecdsaCurve: "P256" as (typeof ECDSA_CURVES)[number],
         validityHours: 8760,
         earlyRenewalHours: 720,
-        rotation: "",
+        generations: ["1"],
     },
     controlPlaneNamespace: "istio-system",
     trustDomain: "cluster.local",
@@ -84,12 +84,21 @@ export interface ResolvedCa {
     ecdsaCurve: string;
     validityHours: number;
     earlyRenewalHours: number;
-    rotation: string;
+    /** Every CA generation, each trusted wherever the destination's CA is trusted. Non-empty, unique DNS labels. */
+    generations: string[];
+    /** The generation whose CA signs every leaf; one of `generations`. */
+    issuer: string;
 }
 
 export interface ResolvedLockdown {
     namespaces: string[];
     controlPlaneNamespace: string;
+}
+
+/** An input that is accepted but deserves the operator's attention, e.g. an expired certificate in a brought bundle. */
+export interface ConfigWarning {
+    field: string;
+    message: string;
 }
 
 /** The component's input with every default applied and every rule checked. */
@@ -104,4 +113,6 @@ export interface ResolvedConfig {
     verifyNamespace: string;
     trustDomain: string;
     namePrefix: string;
+    /** What the component logs as warnings; the config is valid. */
+    warnings: ConfigWarning[];
 }

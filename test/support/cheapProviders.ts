@@ -12,7 +12,8 @@ export const cheapProviders: ProviderFn = (type, name) => {
             return { certRequestPem: `placeholder request ${name}` };
         case "tls:index/selfSignedCert:SelfSignedCert":
         case "tls:index/locallySignedCert:LocallySignedCert":
-            return { certPem: `placeholder certificate ${name}` };
+            // A PEM text ends in a newline, as the provider's does: a trust bundle of one is then the certificate itself.
+            return { certPem: `placeholder certificate ${name}\n` };
         case "random:index/randomId:RandomId":
             return { hex: "0123456789abcdef" };
         default:

@@ -68,7 +68,7 @@ const validConfig = fc.record({
         ecdsaCurve: fc.constantFrom("P256", "P384"),
         validityHours: fc.integer({ min: 2, max: 100_000 }),
         earlyRenewalHours: rarely(fc.integer({ min: 0, max: 2_000 })),
-        rotation: fc.string({ maxLength: 4 }),
+        generations: fc.uniqueArray(fc.constantFrom("1", "2", "2027", "green"), { minLength: 1, maxLength: 3 }),
         organization: fc.constantFrom("example Inc.", "Acme"),
     }, optional),
     lockdown: fc.record({

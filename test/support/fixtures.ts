@@ -1,3 +1,6 @@
+import "./tlsProvider"; // sets @peculiar/x509's crypto provider
+import * as x509 from "@peculiar/x509";
+import { createPrivateKey, webcrypto } from "crypto";
 import { Destination, EgressTlsOriginationArgs } from "../../components";
 
 /** A public CA certificate an outside service's operator would hand over (its key is nowhere: only trust is needed). */
@@ -57,4 +60,44 @@ export function multiDestinationArgs(): EgressTlsOriginationArgs {
         gateway: { namespace: "demo-istio", name: "egress-gw", selector: { app: "egress-gw" } },
         routingNamespace: "apps",
     };
+}
+
+/** A certificate made for a test, and its key (ECDSA P-256: made in microseconds). */
+export interface TestCertificate {
+    pem: string;
+    keyPem: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A certificate for the brought-CA and expiry tests, valid from `validFrom` to `validTo` (hours from now, negative for the
+ * past): a CA (basicConstraints CA:TRUE) by default; `ca: false` for a plain certificate; signed by `issuer` or by itself.
+ */
+export async function testCertificate(options: {
+    commonName: string;
+    validFrom?: number;
+    validTo?: number;
+    ca?: boolean;
+    issuer?: TestCertificate;
+}): Promise<TestCertificate> {
+    const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+    const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
+    const signingKey = options.issuer
+        ? await webcrypto.subtle.importKey("pkcs8", createPrivateKey(options.issuer.keyPem).export({ type: "pkcs8", format: "der" }), algorithm, false, ["sign"])
+        : keys.privateKey;
+    const now = Date.now();
+    const certificate = await x509.X509CertificateGenerator.create({
+        serialNumber: "01",
+        subject: `CN=${options.commonName}`,
+        issuer: options.issuer ? new x509.X509Certificate(options.issuer.pem).subject : `CN=${options.commonName}`,
+        notBefore: new Date(now + (options.validFrom ?? -1) * HOUR_MS),
+        notAfter: new Date(now + (options.validTo ?? 24 * 365) * HOUR_MS),
+        signingAlgorithm: algorithm,
+        publicKey: keys.publicKey,
+        signingKey,
+        extensions: [new x509.BasicConstraintsExtension(options.ca ?? true, undefined, true)],
+    });
+    const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
+    return { pem: certificate.toString("pem") + "\n", keyPem: createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" }).export({ type: "pkcs8", format: "pem" }) as string };
 }

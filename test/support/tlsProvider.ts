@@ -192,11 +192,12 @@ const RESOURCES: { [type: string]: (inputs: any) => Promise<object> } = {
 
 /**
  * Mock providers for @pulumi/tls and @pulumi/random that behave like the real ones: real keys and X.509 certificates
- * made from the declared inputs. Like the engine, it keeps a resource's outputs while its inputs and replacement trigger
- * stay the same, and makes new ones when either changes; so one instance across runs models successive `pulumi up`s.
+ * made from the declared inputs. Like the engine, it keeps a resource's outputs while its inputs stay the same and its
+ * replacement trigger does not call for a replacement, and makes new ones otherwise (every input of these resources forces
+ * a replacement); so one instance across runs models successive `pulumi up`s.
  */
 export class SimulatedProviders {
-    private readonly state = new Map<string, { fingerprint: string; outputs: object }>();
+    private readonly state = new Map<string, { fingerprint: string; replacementTrigger: unknown; outputs: object }>();
     /** How many resources the last runs created or replaced, by `type::name`. */
     readonly created: string[] = [];
 
@@ -204,11 +205,14 @@ export class SimulatedProviders {
         const make = RESOURCES[type] ?? (type === "random:index/randomId:RandomId" ? randomId : undefined);
         if (!make) return undefined;
         const key = `${type}::${name}`;
-        const fingerprint = JSON.stringify({ inputs, replacementTrigger });
+        const fingerprint = JSON.stringify(inputs);
         const previous = this.state.get(key);
-        if (previous && previous.fingerprint === fingerprint) return previous.outputs as { [key: string]: unknown };
+        if (previous && previous.fingerprint === fingerprint && !shouldTriggerReplace(replacementTrigger, previous.replacementTrigger)) {
+            previous.replacementTrigger = replacementTrigger;
+            return previous.outputs as { [key: string]: unknown };
+        }
         const outputs = await make(inputs);
-        this.state.set(key, { fingerprint, outputs });
+        this.state.set(key, { fingerprint, replacementTrigger, outputs });
         this.created.push(key);
         return outputs as { [key: string]: unknown };
     };
@@ -220,6 +224,16 @@ export class SimulatedProviders {
     renew(type: string): void {
         for (const key of [...this.state.keys()]) if (key.startsWith(`${type}::`)) this.state.delete(key);
     }
+}
+
+/**
+ * The engine's rule (`shouldTriggerReplace`, pkg/resource/deploy/step_generator.go in pulumi/pulumi): a trigger that is
+ * absent (null) on either side means "no replacement trigger", so adding or removing one replaces nothing; two present
+ * triggers replace when they differ.
+ */
+function shouldTriggerReplace(next: unknown, previous: unknown): boolean {
+    if (next === undefined || next === null || previous === undefined || previous === null) return false;
+    return JSON.stringify(next) !== JSON.stringify(previous);
 }
 
 async function randomId(inputs: any): Promise<object> {

@@ -3,7 +3,6 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { parse } from "yaml";
 import type { BenchDestination } from "../scenarios";
@@ -23,9 +22,9 @@ function istioObject(name: string, object: any, dependsOn: Resource[] = []): k8s
 }
 
 /** A CA of its own and a server certificate for the host, as the walkthrough's openssl commands make them. */
-function serverCertificates(destination: BenchDestination, rotation: random.RandomId) {
+function serverCertificates(destination: BenchDestination) {
     const { name } = destination;
-    const key = (keyName: string) => new tls.PrivateKey(keyName, OBJECTS.privateKey, { replacementTrigger: rotation.hex });
+    const key = (keyName: string) => new tls.PrivateKey(keyName, OBJECTS.privateKey);
     const caKey = key(`${name}-ca-key`);
     const caCert = new tls.SelfSignedCert(`${name}-ca-cert`, { ...OBJECTS.caCertificate, privateKeyPem: caKey.privateKeyPem });
     const serverKey = key(`${name}-server-key`);
@@ -77,13 +76,12 @@ export function declareIstioDirectly(destinations: BenchDestination[]): void {
     gatewayObject.spec.servers[0].hosts = destinations.map((d) => d.host);
     const gateway = istioObject("gateway", gatewayObject);
     const inCluster = destinations.some((d) => !d.caCertPem);
-    const rotation = inCluster ? new random.RandomId("rotation", OBJECTS.rotation) : undefined;
     const namespace = inCluster ? new k8s.core.v1.Namespace("mesh-external", OBJECTS.serverNamespace) : undefined;
     for (const destination of destinations) {
         if (destination.caCertPem) {
             routeThroughGateway(destination, gateway, destination.caCertPem);
         } else {
-            const certificates = serverCertificates(destination, rotation!);
+            const certificates = serverCertificates(destination);
             nginxServer(destination, namespace!, certificates);
             routeThroughGateway(destination, gateway, certificates.caCertPem);
         }
