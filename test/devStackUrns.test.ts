@@ -21,11 +21,12 @@ const URNS_BEFORE_FIXED_NAMES = [
             "egress-tls:index:EgressTlsOrigination$kubernetes:networking.istio.io/v1:DestinationRule::egress-tls-nginx-originate-tls",
             "egress-tls:index:EgressTlsOrigination$kubernetes:networking.istio.io/v1:Gateway::egress-tls-gateway",
             "egress-tls:index:EgressTlsOrigination$kubernetes:networking.istio.io/v1:VirtualService::egress-tls-nginx-virtual-service",
-            "egress-tls:index:EgressTlsOrigination$tls:index/certRequest:CertRequest::egress-tls-nginx-server-1-csr",
-            "egress-tls:index:EgressTlsOrigination$tls:index/locallySignedCert:LocallySignedCert::egress-tls-nginx-server-1-cert",
-            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-ca-1-key",
-            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-server-1-key",
-            "egress-tls:index:EgressTlsOrigination$tls:index/selfSignedCert:SelfSignedCert::egress-tls-nginx-ca-1-cert",
+            "egress-tls:index:EgressTlsOrigination$random:index/randomId:RandomId::egress-tls-rotation",
+            "egress-tls:index:EgressTlsOrigination$tls:index/certRequest:CertRequest::egress-tls-nginx-server-csr",
+            "egress-tls:index:EgressTlsOrigination$tls:index/locallySignedCert:LocallySignedCert::egress-tls-nginx-server-cert",
+            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-ca-key",
+            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-server-key",
+            "egress-tls:index:EgressTlsOrigination$tls:index/selfSignedCert:SelfSignedCert::egress-tls-nginx-ca-cert",
             "pulumi:pulumi:Stack$egress-tls:index:EgressTlsOrigination::egress-tls",
             "pulumi:pulumi:Stack::egress-tls-dev",
 ];
@@ -74,12 +75,11 @@ describe("the dev stack's resource URNs (what an upgrade must keep)", () => {
             "egress-tls:index:EgressTlsOrigination$kubernetes:networking.istio.io/v1:DestinationRule::egress-tls-nginx-originate-tls",
             "egress-tls:index:EgressTlsOrigination$kubernetes:networking.istio.io/v1:Gateway::egress-tls-gateway",
             "egress-tls:index:EgressTlsOrigination$kubernetes:networking.istio.io/v1:VirtualService::egress-tls-nginx-virtual-service",
-            "egress-tls:index:EgressTlsOrigination$random:index/randomId:RandomId::egress-tls-rotation",
-            "egress-tls:index:EgressTlsOrigination$tls:index/certRequest:CertRequest::egress-tls-nginx-server-csr",
-            "egress-tls:index:EgressTlsOrigination$tls:index/locallySignedCert:LocallySignedCert::egress-tls-nginx-server-cert",
-            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-ca-key",
-            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-server-key",
-            "egress-tls:index:EgressTlsOrigination$tls:index/selfSignedCert:SelfSignedCert::egress-tls-nginx-ca-cert",
+            "egress-tls:index:EgressTlsOrigination$tls:index/certRequest:CertRequest::egress-tls-nginx-server-1-csr",
+            "egress-tls:index:EgressTlsOrigination$tls:index/locallySignedCert:LocallySignedCert::egress-tls-nginx-server-1-cert",
+            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-ca-1-key",
+            "egress-tls:index:EgressTlsOrigination$tls:index/privateKey:PrivateKey::egress-tls-nginx-server-1-key",
+            "egress-tls:index:EgressTlsOrigination$tls:index/selfSignedCert:SelfSignedCert::egress-tls-nginx-ca-1-cert",
             "pulumi:pulumi:Stack$egress-tls:index:EgressTlsOrigination::egress-tls",
             "pulumi:pulumi:Stack::egress-tls-dev",
         ]);
@@ -88,7 +88,8 @@ describe("the dev stack's resource URNs (what an upgrade must keep)", () => {
     it("registers or aliases every URN the stack had before, so an upgrade creates and deletes nothing", () => {
         const known = urnsAndAliases(run);
         // The engine leaves the root stack out of its children's types, which the mocks' URNs keep (test/support/urns.ts).
-        const before = URNS_BEFORE_FIXED_NAMES.map((urn) => urn.replace(/^pulumi:pulumi:Stack\$/, ""));
+        // The rotation RandomId alone goes on purpose: nothing refers to it since CA generations (docs/upgrading.md).
+        const before = URNS_BEFORE_FIXED_NAMES.map((urn) => urn.replace(/^pulumi:pulumi:Stack\$/, "")).filter((urn) => !urn.endsWith("RandomId::egress-tls-rotation"));
         assert.deepStrictEqual(before.filter((urn) => !known.has(urn)), []);
     });
 });
