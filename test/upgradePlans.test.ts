@@ -62,14 +62,17 @@ function assertCredentialsStay(plan: Plan): void {
 
 describe("what pulumi up does to the dev stack (the planner over two runs)", () => {
     it("a CA rotation step re-issues the keys and certificates and updates every Secret in place", async () => {
-        const rotated = devConfig((c) => { c[`${COMPONENT}:ca`] = JSON.stringify({ ...ecdsaCaArgs(), rotation: "2" }); });
+        // The whole-list replacement (a compromised CA): every key and certificate is new, under generation 2's names.
+        const rotated = devConfig((c) => { c[`${COMPONENT}:ca`] = JSON.stringify({ ...ecdsaCaArgs(), generations: ["2"] }); });
         const { plan, old, next } = await upTwice(devConfig(), rotated);
         assertCredentialsStay(plan);
         const withoutMutability = { "kubernetes:context": "kind" };
         assert.deepStrictEqual(kubernetesSteps(planUp({ run: old, config: withoutMutability }, { run: next, config: withoutMutability }), "Secret").map((step) => step.split(" (")[0]),
             ["replace", "replace", "replace"], "what the provider's defaults would do: delete each Secret, then create it");
         assert.deepStrictEqual(kubernetesSteps(plan, "Secret"), ["update istio-system/client-credential-cacert", "update mesh-external/nginx-ca-certs", "update mesh-external/nginx-server-certs"]);
-        assert.ok(plan.steps.filter((s) => s.type === TYPES.privateKey).every((s) => s.op === "replace" && !s.deleteFirst), "new keys are made before the old ones go");
+        const keySteps = plan.steps.filter((s) => s.type === TYPES.privateKey);
+        assert.deepStrictEqual(keySteps.map((s) => s.op).sort(), ["create", "create", "delete", "delete"], "generation 2's keys are new resources");
+        assert.ok(keySteps.every((s) => !s.deleteFirst), "new keys are made before the old ones go (deletes run last)");
         assert.deepStrictEqual(kubernetesSteps(plan, "Deployment"), ["update mesh-external/my-nginx"]);
     });
 
