@@ -62,4 +62,10 @@ describe("examples/renew-certificates.yml, the scheduled renewal users copy", ()
         assert.deepStrictEqual(workflow.permissions, { contents: "read" });
         assert.strictEqual(workflow.concurrency["cancel-in-progress"], false, "an update is never cancelled halfway");
     });
+
+    it("pins every action it uses by commit, as this repository's own workflows do", () => {
+        const actions = jobs[0].steps.flatMap((step) => (step.uses ? [step.uses] : []));
+        assert.ok(actions.length >= 3);
+        for (const action of actions) assert.match(action, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, action);
+    });
 });
