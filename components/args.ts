@@ -7,7 +7,10 @@
 export interface TlsServer {
     /** Namespace for the server. Created by the component, without sidecar injection. */
     namespace: string;
-    /** Name of the Deployment and Service. The destination's `host` must be `<name>.<namespace>.svc.cluster.local`. */
+    /**
+     * Name of the Deployment and Service. The destination's `host` must be `<name>.<namespace>.svc.cluster.local`, except
+     * with gateway type `waypoint` (see `Destination.server`).
+     */
     name: string;
     /**
      * Container image, pinned: an explicit tag other than `latest`, or a digest (`@sha256:…`).
@@ -50,7 +53,11 @@ export interface Destination {
      * not allowed with `server`, whose CA the component makes.
      */
     caCertPem?: string;
-    /** Run an nginx TLS server for this destination inside the cluster. Default: none (the host is outside the cluster). */
+    /**
+     * Run an nginx TLS server for this destination inside the cluster. Default: none (the host is outside the cluster).
+     * With gateway type `waypoint`, `host` must be a name outside the cluster (such as `nginx.example.com`): the
+     * ServiceEntry that binds the host to the waypoint has the Service as its endpoint, and must not take the Service's name.
+     */
     server?: TlsServer;
     /**
      * The names the gateway accepts in the service certificate's subjectAltName (the rule's `subjectAltNames`); the
@@ -68,13 +75,26 @@ export interface Destination {
 
 /** The egress gateway that originates TLS. */
 export interface EgressGateway {
-    /** Namespace of the gateway's pods, where the credential Secrets must live. Default: `istio-system`. */
+    /**
+     * Kind of gateway: `istio` (Istio's Gateway and VirtualService, an existing or chart-deployed egress gateway, sidecar
+     * clients), `gateway-api` (a Kubernetes Gateway API Gateway of class `istio`, which Istio deploys as `<name>-istio`;
+     * sidecar clients) or `waypoint` (an ambient-mode waypoint, Gateway class `istio-waypoint`; ambient clients).
+     * Default: `istio`.
+     */
+    type?: string;
+    /**
+     * Namespace of the gateway's pods, where the credential Secrets must live. With `gateway-api` and `waypoint` (and
+     * `deploy`) the component creates it. Default: `istio-system` (`istio`), `istio-egress` (`gateway-api`, `waypoint`).
+     */
     namespace?: string;
-    /** Name of the gateway's Service, and of the Istio Gateway object. Default: `istio-egressgateway`. */
+    /**
+     * Name of the gateway: its Service and the Istio Gateway object (`istio`), or the Gateway API Gateway (`gateway-api`,
+     * `waypoint`). Default: `istio-egressgateway` (`istio`), `egress-gateway` (`gateway-api`), `waypoint` (`waypoint`).
+     */
     name?: string;
-    /** Labels of the gateway's pods. Default: `{istio: egressgateway}`. */
+    /** Labels of the gateway's pods; `istio` only. Default: `{istio: egressgateway}`. */
     selector?: { [label: string]: string };
-    /** Deploy a dedicated gateway with the `istio/gateway` Helm chart, for clusters with istiod alone. Default: `false`. */
+    /** Deploy a dedicated gateway with the `istio/gateway` Helm chart, for clusters with istiod alone; `istio` only. Default: `false`. */
     deploy?: boolean;
     /** Exact version of the `istio/gateway` chart when `deploy` is set (no range). Default: `1.31.1`, the newest patch of the newest supported Istio minor (istio.io, December 2026). */
     chartVersion?: string;

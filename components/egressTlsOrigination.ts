@@ -10,7 +10,7 @@ import { childName, commonLabels, objectNames } from "./naming";
 import { CertificateSummary } from "./pem";
 import { warnUnlessSecretsMutable } from "./providerCheck";
 import { unguardedCallerPolicyWarning } from "./render/authorization";
-import { CheckCommands } from "./render/checkCommands";
+import { CheckCommands, renderCheckCommands } from "./render/checkCommands";
 import { renderLockdownPolicy } from "./render/lockdown";
 import { deployTlsServer, serverNamespace } from "./tlsServer";
 import { verifyDestinations } from "./verify";
@@ -51,7 +51,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
         const childContext = { component: name, parent, labels };
-        const rendering = gatewayRendering();
+        const rendering = gatewayRendering(config.gateway);
         const gateway = rendering.declare({ ...childContext, config });
 
         const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
@@ -82,7 +82,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         }
         const bypassWarning = unguardedCallerPolicyWarning(config);
         if (bypassWarning !== undefined) void pulumi.log.warn(bypassWarning, this);
-        if (config.verify) verifyDestinations({ ...childContext, config }, verifyAfter);
+        if (config.verify) verifyDestinations({ ...childContext, config }, rendering.client, verifyAfter);
 
         this.caCertificates = pulumi.output(caCertificates);
         this.clientCaCertificates = pulumi.output(clientCaCertificates);
@@ -92,7 +92,7 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
             for (const warning of expiryWarnings(all, config.ca.earlyRenewalHours, new Date())) pulumi.log.warn(warning, this);
             return certificateReport(all);
         });
-        this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, rendering.checkCommands(config, d)])));
+        this.checkCommands = pulumi.output(Object.fromEntries(config.destinations.map((d) => [d.name, renderCheckCommands(config, d)])));
         this.registerOutputs({
             caCertificates: this.caCertificates,
             clientCaCertificates: this.clientCaCertificates,

@@ -1,6 +1,19 @@
 // Layers: config/resolved (shapes) → naming → config (rules) → renderers → wiring; naming reads only the shapes.
 import { DEFAULTS, ISTIO_API_VERSIONS } from "./config/resolved";
-import type { ResolvedConfig, ResolvedDestination, ResolvedGateway, ResolvedServer } from "./config/resolved";
+import type { GatewayType, ResolvedConfig, ResolvedDestination, ResolvedGateway, ResolvedServer } from "./config/resolved";
+
+/** The label Istio puts on the pods it runs for a Gateway API Gateway (`pilot/pkg/config/kube/gateway`), waypoints included. */
+export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
+/**
+ * What each type's gateway Deployment, Service and ServiceAccount are called, after `gateway.name`: istioctl and the
+ * chart use the name itself; Istio deploys a class `istio` Gateway as `<name>-istio`, a waypoint as `<name>`.
+ */
+const GATEWAY_WORKLOAD_SUFFIX: { [type in GatewayType]: string } = { istio: "", "gateway-api": "-istio", waypoint: "" };
+
+function gatewayWorkload(g: ResolvedGateway): string {
+    return `${g.name}${GATEWAY_WORKLOAD_SUFFIX[g.type]}`;
+}
 
 /** The Secret that holds only `ca.crt` for `credentialName`, which Istio's SDS reads for SIMPLE. */
 function caOnlyCredentialSecret(credentialName: string): string {
@@ -45,7 +58,15 @@ export const objectNames = {
     callerPolicy: (d: ResolvedDestination) => `allowed-callers-of-${d.objectName}`,
     lockdownPolicy: (c: Instance) => prefixed(c.namePrefix, LOCKDOWN),
     verifyJob: (c: Instance) => prefixed(c.namePrefix, VERIFY),
-    gatewayHost: (g: ResolvedGateway) => `${g.name}.${g.namespace}.svc.cluster.local`,
+    gatewayWorkload,
+    gatewayHost: (g: ResolvedGateway) => `${gatewayWorkload(g)}.${g.namespace}.svc.cluster.local`,
+    // Gateway API objects, named as in Istio's docs task "Egress Gateways with TLS Origination" (Gateway API tab).
+    meshVirtualService: (d: ResolvedDestination) => `direct-${d.objectName}-to-egress-gateway`,
+    forwardRoute: (d: ResolvedDestination) => `forward-${d.objectName}-from-egress-gateway`,
+    gatewayListener: (d: ResolvedDestination) => `https-${d.objectName}`,
+    referenceGrant: (s: ResolvedServer) => `${s.name}-reference-grant`,
+    /** The Role (and RoleBinding) that lets the gateway read full credentials, as the docs name it: `<workload>-sds`. */
+    credentialReader: (g: ResolvedGateway) => `${gatewayWorkload(g)}-sds`,
 };
 
 /** One name an instance takes in the cluster (`Kind namespace/name`, a host, a gateway subset), and the field that chose it. */
@@ -60,21 +81,18 @@ export interface NameClaim {
  */
 export function claimedNames(config: ResolvedConfig): NameClaim[] {
     const gatewayNs = config.gateway.namespace;
-    const claims: NameClaim[] = [{ claim: `Gateway ${config.routingNamespace}/${objectNames.gatewayObject(config)}`, field: "namePrefix" }];
-    if (config.gateway.deploy) claims.push({ claim: `Namespace ${gatewayNs}`, field: "gateway.namespace" });
+    const gatewayClaims = GATEWAY_CLAIMS[config.gateway.type];
+    const claims: NameClaim[] = gatewayClaims.once(config);
     config.destinations.forEach((d, i) => {
         const field = `destinations[${i}]`;
         claims.push(
             { claim: `host ${d.host}`, field: `${field}.host` },
-            { claim: `subset ${objectNames.gatewayHost(config.gateway)}/${objectNames.subset(d)}`, field: `${field}.name` },
             { claim: `Secret ${gatewayNs}/${objectNames.credentialSecret(d)}`, field: `${field}.credentialName` },
             { claim: `DestinationRule ${gatewayNs}/${objectNames.originationDestinationRule(d)}`, field: `${field}.name` },
-            { claim: `DestinationRule ${gatewayNs}/${objectNames.gatewayDestinationRule(d)}`, field: `${field}.name` },
-            { claim: `VirtualService ${config.routingNamespace}/${objectNames.virtualService(d)}`, field: `${field}.name` },
+            ...gatewayClaims.perDestination(config, d, field),
         );
         if (d.allowedFrom) claims.push({ claim: `AuthorizationPolicy ${gatewayNs}/${objectNames.callerPolicy(d)}`, field: `${field}.name` });
-        if (!d.server) claims.push({ claim: `ServiceEntry ${config.routingNamespace}/${objectNames.serviceEntry(d)}`, field: `${field}.name` });
-        else {
+        if (d.server) {
             const ns = d.server.namespace;
             claims.push(
                 { claim: `Namespace ${ns}`, field: `${field}.server.namespace` },
@@ -92,6 +110,65 @@ export function claimedNames(config: ResolvedConfig): NameClaim[] {
     // A server's namespace holds several destinations' objects; the Namespace object itself is claimed once.
     return claims.filter((c, i) => !c.claim.startsWith("Namespace ") || claims.findIndex((o) => o.claim === c.claim) === i);
 }
+
+/** What differs by gateway type among an instance's names: the gateway's own objects, and the route to it per destination. */
+interface GatewayClaims {
+    once(config: ResolvedConfig): NameClaim[];
+    perDestination(config: ResolvedConfig, d: ResolvedDestination, field: string): NameClaim[];
+}
+
+/** The gateway-bound subset and its DestinationRule: how sidecars reach an `istio` or `gateway-api` gateway. */
+function subsetClaims(config: ResolvedConfig, d: ResolvedDestination, field: string): NameClaim[] {
+    return [
+        { claim: `subset ${objectNames.gatewayHost(config.gateway)}/${objectNames.subset(d)}`, field: `${field}.name` },
+        { claim: `DestinationRule ${config.gateway.namespace}/${objectNames.gatewayDestinationRule(d)}`, field: `${field}.name` },
+    ];
+}
+
+function outsideHostClaims(config: ResolvedConfig, d: ResolvedDestination, field: string): NameClaim[] {
+    return d.server ? [] : [{ claim: `ServiceEntry ${config.routingNamespace}/${objectNames.serviceEntry(d)}`, field: `${field}.name` }];
+}
+
+/** For the types Istio deploys: the namespace the component makes, the Gateway, and the Role for full credentials. */
+function deployedGatewayClaims(config: ResolvedConfig): NameClaim[] {
+    const { gateway } = config;
+    const reader = config.destinations.some((d) => d.mode === "MUTUAL")
+        ? ["Role", "RoleBinding"].map((kind) => ({ claim: `${kind} ${gateway.namespace}/${objectNames.credentialReader(gateway)}`, field: "gateway.name" }))
+        : [];
+    return [
+        { claim: `Namespace ${gateway.namespace}`, field: "gateway.namespace" },
+        { claim: `Gateway ${gateway.namespace}/${gateway.name}`, field: "gateway.name" },
+        ...reader,
+    ];
+}
+
+const GATEWAY_CLAIMS: { [type in GatewayType]: GatewayClaims } = {
+    istio: {
+        once: (config) => [
+            { claim: `Gateway ${config.routingNamespace}/${objectNames.gatewayObject(config)}`, field: "namePrefix" },
+            ...(config.gateway.deploy ? [{ claim: `Namespace ${config.gateway.namespace}`, field: "gateway.namespace" }] : []),
+        ],
+        perDestination: (config, d, field) => [
+            ...subsetClaims(config, d, field),
+            { claim: `VirtualService ${config.routingNamespace}/${objectNames.virtualService(d)}`, field: `${field}.name` },
+            ...outsideHostClaims(config, d, field),
+        ],
+    },
+    "gateway-api": {
+        once: deployedGatewayClaims,
+        perDestination: (config, d, field) => [
+            ...subsetClaims(config, d, field),
+            { claim: `VirtualService ${config.routingNamespace}/${objectNames.meshVirtualService(d)}`, field: `${field}.name` },
+            { claim: `HTTPRoute ${config.gateway.namespace}/${objectNames.forwardRoute(d)}`, field: `${field}.name` },
+            ...(d.server ? [{ claim: `ReferenceGrant ${d.server.namespace}/${objectNames.referenceGrant(d.server)}`, field: `${field}.server.name` }] : []),
+            ...outsideHostClaims(config, d, field),
+        ],
+    },
+    waypoint: {
+        once: deployedGatewayClaims,
+        perDestination: (config, d, field) => [{ claim: `ServiceEntry ${config.routingNamespace}/${objectNames.serviceEntry(d)}`, field: `${field}.name` }],
+    },
+};
 
 /** Pulumi logical names: every child is prefixed with the component's name, so two instances never collide. */
 export function childName(component: string, ...parts: string[]): string {

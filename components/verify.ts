@@ -3,18 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { GatewayContext } from "./gateways";
 import { childName, objectNames } from "./naming";
 import { componentNamespace } from "./namespaces";
-import { renderVerifyJobSpec, renderVerifyNamespaceLabels, renderVerifyScript, verifyChecks } from "./render/verifyJob";
+import { MeshClient, renderVerifyJobSpec, renderVerifyScript, verifyChecks } from "./render/verifyJob";
 
 /**
- * A Job, run on every `pulumi up` once `after` is in place, that fetches every destination through the mesh. Pulumi
+ * A Job, run on every `pulumi up` once `after` is in place, that fetches every destination through the mesh as `client`. Pulumi
  * waits for a Job to complete and fails the update when it fails, so a broken path fails `pulumi up`.
  */
-export function verifyDestinations(context: GatewayContext, after: pulumi.Resource[]): k8s.batch.v1.Job {
+export function verifyDestinations(context: GatewayContext, client: MeshClient, after: pulumi.Resource[]): k8s.batch.v1.Job {
     const { config } = context;
-    const namespace = componentNamespace(context, config.verifyNamespace, renderVerifyNamespaceLabels());
+    const namespace = componentNamespace(context, config.verifyNamespace, client.namespaceLabels);
     return new k8s.batch.v1.Job(childName(context.component, "verify"), {
         metadata: { name: objectNames.verifyJob(config), namespace: namespace.metadata.name, labels: context.labels },
-        spec: renderVerifyJobSpec(renderVerifyScript(verifyChecks(config.destinations, config.verifyNamespace))),
+        spec: renderVerifyJobSpec(renderVerifyScript(verifyChecks(config.destinations, config.verifyNamespace), client), client),
     }, {
         parent: context.parent,
         dependsOn: after,

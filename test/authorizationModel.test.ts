@@ -130,6 +130,16 @@ describe("the authorization evaluator, on Istio's documented examples", () => {
         assert.ok(authorize([custom, allowAll], ingress, get("/public", { method: "DELETE" }), mesh).allowed, "outside the CUSTOM rules");
     });
 
+    it("targetRefs to a Gateway: the policy applies to that Gateway's proxy in its namespace, and to nothing else (Istio's TestIngressToWaypoint deny-all-waypoint)", () => {
+        const denyAll = policy("foo", "deny-all-waypoint", { targetRefs: [{ kind: "Gateway", group: "gateway.networking.k8s.io", name: "waypoint" }], action: "DENY", rules: [{}] });
+        const waypoint = { namespace: "foo", labels: { "gateway.networking.k8s.io/gateway-name": "waypoint" }, gateway: "waypoint" };
+        assert.ok(!authorize([denyAll], waypoint, get()).allowed);
+        assert.ok(authorize([denyAll], { ...waypoint, namespace: "bar" }, get()).allowed, "a waypoint of the same name elsewhere");
+        assert.ok(authorize([denyAll], httpbinIn("foo"), get()).allowed, "a workload of the namespace");
+        const toService = policy("foo", "service", { targetRefs: [{ kind: "ServiceEntry", group: "networking.istio.io", name: "x" }] });
+        assert.throws(() => authorize([toService], waypoint, get()), /targetRefs other than Gateways/);
+    });
+
     it("refuses to judge what it does not model", () => {
         const withIp = policy("foo", "ip", { rules: [{ from: [{ source: { ipBlocks: ["10.0.0.0/8"] } }] }] });
         assert.throws(() => authorize([withIp], httpbinIn("foo"), get()), /ipBlocks/);

@@ -141,6 +141,7 @@ describe("EgressTlsOrigination with several destinations", () => {
         assert.deepStrictEqual((await valueOf(component.checkCommands)).partner, {
             request: "kubectl exec deploy/curl -c curl -- curl -sS http://api.partner.example.org",
             gatewayLog: "kubectl logs -l app=egress-gw -n demo-istio --tail=-1 | grep 'api.partner.example.org' | grep HTTP",
+            credential: "istioctl proxy-config secret deploy/egress-gw -n demo-istio | grep 'client-credential-partner'",
         });
     });
 });

@@ -132,7 +132,7 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
             AllowedCaller: { properties: { namespace: STRING, serviceAccount: STRING }, required: ["namespace"] },
             TlsServer: { properties: { namespace: STRING, name: STRING, image: STRING }, required: ["name", "namespace"] },
             EgressGateway: {
-                properties: { namespace: STRING, name: STRING, selector: mapOf(STRING), deploy: BOOLEAN, chartVersion: STRING },
+                properties: { type: STRING, namespace: STRING, name: STRING, selector: mapOf(STRING), deploy: BOOLEAN, chartVersion: STRING },
                 required: [],
             },
             CertificateAuthority: {
@@ -143,7 +143,10 @@ describe("the multi-language component schema (PulumiPlugin.yaml, inferred by @p
                 required: [],
             },
             EgressLockdown: { properties: { namespaces: arrayOf(STRING), controlPlaneNamespace: STRING }, required: ["namespaces"] },
-            CheckCommands: { properties: { request: STRING, gatewayLog: STRING, refusedRequest: STRING }, required: ["gatewayLog", "request"] },
+            CheckCommands: {
+                properties: { request: STRING, gatewayLog: STRING, refusedRequest: STRING, credential: STRING },
+                required: ["credential", "gatewayLog", "request"],
+            },
             CertificateSummary: {
                 properties: { subject: STRING, sha256Fingerprint: STRING, notBefore: STRING, notAfter: STRING },
                 required: ["notAfter", "notBefore", "sha256Fingerprint", "subject"],

@@ -149,7 +149,7 @@ describe("config validation", () => {
             { port: destination.port, mode: destination.mode, credentialName: destination.credentialName, image: destination.server?.image },
             { port: 443, mode: "SIMPLE", credentialName: "client-credential-nginx", image: "nginxinc/nginx-unprivileged:1.27.3-alpine" },
         );
-        assert.deepStrictEqual(config.gateway, { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, deploy: false, chartVersion: "1.31.1" });
+        assert.deepStrictEqual(config.gateway, { type: "istio", namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, deploy: false, chartVersion: "1.31.1" });
         assert.strictEqual(config.routingNamespace, "default");
         assert.strictEqual(config.istioApiVersion, "networking.istio.io/v1");
         assert.deepStrictEqual(config.ca, {

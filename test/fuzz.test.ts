@@ -22,7 +22,7 @@ const ARGS_SCHEMA: Schema = {
     "destinations[]": ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames", "allowedFrom"] satisfies (keyof Destination)[],
     "destinations[].allowedFrom[]": ["namespace", "serviceAccount"] satisfies (keyof AllowedCaller)[],
     "destinations[].server": ["namespace", "name", "image"] satisfies (keyof TlsServer)[],
-    gateway: ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[],
+    gateway: ["type", "namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[],
     ca: ["organization", "commonName", "algorithm", "rsaBits", "ecdsaCurve", "validityHours", "earlyRenewalHours", "generations", "issuer"] satisfies (keyof CertificateAuthority)[],
     lockdown: ["namespaces", "controlPlaneNamespace"] satisfies (keyof EgressLockdown)[],
 };
@@ -58,7 +58,10 @@ describe("fuzzing the component's input", () => {
             }, cheapProviders);
             if (refusal === undefined) {
                 tally.accepted++;
-                assert.deepStrictEqual(kubernetesObjectProblems(run.registrations, args.gateway?.namespace ?? "istio-system"), []);
+                // Where the gateway's pods run, by type when not given: istio-system for istio, istio-egress for the others.
+                const defaultNamespace = (args.gateway?.type ?? "istio") === "istio" ? "istio-system" : "istio-egress";
+                const gatewayNamespace = args.gateway?.namespace ?? defaultNamespace;
+                assert.deepStrictEqual(kubernetesObjectProblems(run.registrations, gatewayNamespace), []);
             } else {
                 tally.refused++;
                 assert.ok(refusal instanceof ConfigError, `refused with something other than a ConfigError: ${refusal}`);

@@ -1,16 +1,16 @@
 import * as assert from "assert";
 import { ConfigError, EgressTlsOriginationArgs, resolveConfig } from "../components";
-import { DEFAULTS, ResolvedGateway } from "../components/config";
+import { ResolvedGateway } from "../components/config";
 import { renderGatewayValues } from "../components/render/gatewayValues";
 import { cheapProviders } from "./support/cheapProviders";
-import { TYPES } from "./support/fixtures";
+import { NGINX, TYPES } from "./support/fixtures";
 import { ProgramRun, Registration } from "./support/harness";
 import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
 
 const { release: RELEASE, namespace: NAMESPACE } = TYPES;
 
 function gateway(overrides: Partial<ResolvedGateway> = {}): ResolvedGateway {
-    return { ...DEFAULTS.gateway, deploy: true, namespace: "egress", ...overrides };
+    return { ...resolveConfig({ destinations: [NGINX] }).gateway, deploy: true, namespace: "egress", ...overrides };
 }
 
 describe("renderGatewayValues", () => {

@@ -3,14 +3,15 @@ import { EgressTlsOriginationArgs } from "../components";
 import { ISTIO_API_VERSIONS } from "../components/config";
 import { cheapProviders } from "./support/cheapProviders";
 import { ProgramRun, Registration } from "./support/harness";
-import { devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+import { devStackArgs, everyKindOfDestinationArgs, gatewayTypeArgs, runComponent } from "./support/scenarios";
 
 /** The fields of a Kubernetes object that the component sets; anything else in a registration would escape validation. */
-const OBJECT_FIELDS = ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type"];
+const OBJECT_FIELDS = ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type", "rules", "roleRef", "subjects"];
 
 /** Every kind the component can emit; each must appear in a scenario below, so none escapes validation. */
 const EMITTED_KINDS = [
-    "AuthorizationPolicy", "ConfigMap", "Deployment", "DestinationRule", "Gateway", "Job", "Namespace", "NetworkPolicy", "Secret", "Service", "ServiceEntry", "VirtualService",
+    "AuthorizationPolicy", "ConfigMap", "Deployment", "DestinationRule", "Gateway", "HTTPRoute", "Job", "Namespace", "NetworkPolicy", "ReferenceGrant",
+    "Role", "RoleBinding", "Secret", "Service", "ServiceEntry", "VirtualService",
 ];
 
 interface UpstreamModel {
@@ -19,11 +20,14 @@ interface UpstreamModel {
     new (data: object): { validate(): void };
 }
 
-/** The upstream model class of an apiVersion and kind: Istio's from @kubernetes-models/istio, the rest from kubernetes-models. */
+/**
+ * The upstream model class of an apiVersion and kind: Istio's from @kubernetes-models/istio, the Gateway API's from
+ * @kubernetes-models/gateway-api, the rest from kubernetes-models.
+ */
 async function upstreamModel(apiVersion: string, kind: string): Promise<UpstreamModel> {
-    const modulePath = apiVersion.includes(".istio.io/")
-        ? `@kubernetes-models/istio/${apiVersion}/${kind}`
-        : `kubernetes-models/${apiVersion}/${kind}`;
+    const modulePackage = apiVersion.includes(".istio.io/") ? "@kubernetes-models/istio"
+        : apiVersion.startsWith("gateway.networking.k8s.io/") ? "@kubernetes-models/gateway-api" : "kubernetes-models";
+    const modulePath = `${modulePackage}/${apiVersion}/${kind}`;
     const model: UpstreamModel = (await import(modulePath))[kind];
     assert.ok(model, `${modulePath} exports no ${kind}`);
     assert.deepStrictEqual([model.apiVersion, model.kind], [apiVersion, kind], `${modulePath} models another object`);
@@ -65,6 +69,7 @@ function restrictedDestinations(args: EgressTlsOriginationArgs): EgressTlsOrigin
 
 const DEV_STACK = "the dev stack";
 const EVERYTHING = "several destinations (MUTUAL, outside hosts, allowedFrom), lockdown, verify Job, gateway in demo-istio";
+const gatewayTypeScenario = (type: string) => `${type}: every kind of destination (allowedFrom), lockdown, verify Job`;
 const SCENARIOS: { [scenario: string]: () => EgressTlsOriginationArgs } = {
     [DEV_STACK]: devStackArgs,
     [EVERYTHING]: () => ({
@@ -74,6 +79,10 @@ const SCENARIOS: { [scenario: string]: () => EgressTlsOriginationArgs } = {
         lockdown: { namespaces: ["apps", "clients"] },
         verify: true,
     }),
+    ...Object.fromEntries(["gateway-api", "waypoint"].map((type) => [
+        gatewayTypeScenario(type),
+        () => ({ ...restrictedDestinations(gatewayTypeArgs(type)), lockdown: { namespaces: ["apps", "clients"] }, verify: true }),
+    ])),
 };
 
 /** Each scenario's run for one Istio API version, run once and shared by the tests. */
@@ -147,6 +156,16 @@ describe("every declared Kubernetes object against the upstream schemas", () => 
         it("a Deployment container without a name", async () => {
             const broken = brokenCopy(await findDeclared("Deployment", "mesh-external", "my-nginx"), (o) => { delete o.spec.template.spec.containers[0].name; });
             await assert.rejects(validateUpstream(broken), /containers\/0 must have required property name/);
+        });
+
+        it("a Gateway API listener without a protocol, and an HTTPRoute backend port given as a string", async () => {
+            const run = await scenarioRun(gatewayTypeScenario("gateway-api"), "networking.istio.io/v1");
+            const gateway = run.object("Gateway", "istio-egress", "egress-gateway");
+            const route = run.object("HTTPRoute", "istio-egress", "forward-partner-from-egress-gateway");
+            await validateUpstream(gateway.inputs);
+            await validateUpstream(route.inputs);
+            await assert.rejects(validateUpstream(brokenCopy(gateway, (o) => { delete o.spec.listeners[0].protocol; })), /listeners\/0 must have required property protocol/);
+            await assert.rejects(validateUpstream(brokenCopy(route, (o) => { o.spec.rules[0].backendRefs[0].port = "443"; })), /port must be integer/);
         });
 
         it("a Secret whose stringData holds a number", async () => {

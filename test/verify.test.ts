@@ -8,13 +8,14 @@ import * as path from "path";
 import { EgressTlsOriginationArgs, resolveConfig } from "../components";
 import { childName } from "../components/naming";
 import {
-    renderVerifyJobSpec, renderVerifyScript, SERVER_PAGE_MARKER, VERIFY_DEADLINE_SECONDS, VerifyCheck, verifyChecks, VerifyTiming,
+    AMBIENT_CLIENT, renderVerifyJobSpec, renderVerifyScript, SERVER_PAGE_MARKER, SIDECAR_CLIENT, VERIFY_DEADLINE_SECONDS, VerifyCheck, verifyChecks,
+    VerifyTiming,
 } from "../components/render/verifyJob";
 import { cheapProviders } from "./support/cheapProviders";
 import { NGINX, TYPES } from "./support/fixtures";
 import { ProgramRun, Registration } from "./support/harness";
 import { PodTemplate, restrictedViolations } from "./support/podSecurity";
-import { COMPONENT, devStackArgs, everyKindOfDestinationArgs, runComponent } from "./support/scenarios";
+import { COMPONENT, devStackArgs, everyKindOfDestinationArgs, gatewayTypeArgs, runComponent } from "./support/scenarios";
 
 const { job: JOB, namespace: NAMESPACE } = TYPES;
 const NGINX_PAGE = `<!DOCTYPE html><html><head><title>${SERVER_PAGE_MARKER}</title></head><body></body></html>`;
@@ -69,12 +70,12 @@ class FakeMesh {
     }
 }
 
-async function runScript(checks: VerifyCheck[], pages: { [host: string]: Reply[] }, sidecarReady = true) {
+async function runScript(checks: VerifyCheck[], pages: { [host: string]: Reply[] }, sidecarReady = true, client = SIDECAR_CLIENT) {
     const mesh = new FakeMesh(pages);
     mesh.sidecarReady = sidecarReady;
     await mesh.start();
     try {
-        return { ...(await mesh.run(renderVerifyScript(checks, QUICK))), requests: mesh.requests };
+        return { ...(await mesh.run(renderVerifyScript(checks, client, QUICK))), requests: mesh.requests };
     } finally {
         await mesh.stop();
     }
@@ -179,6 +180,20 @@ describe("the verify script, run by sh against a stand-in for the mesh", () => {
     });
 });
 
+describe("the verify script as an ambient client (gateway.type waypoint)", () => {
+    it("waits for no sidecar and stops none: ztunnel carries the pod's traffic", async () => {
+        const pages = { [NGINX_HOST]: [{ status: 200, body: NGINX_PAGE }], [PARTNER_HOST]: [{ status: 204, body: "" }] };
+        const result = await runScript(CHECKS, pages, false, AMBIENT_CLIENT);
+        assert.strictEqual(result.code, 0, result.stderr);
+        assert.deepStrictEqual(result.requests, [`GET ${NGINX_HOST}/`, `GET ${PARTNER_HOST}/`]);
+    });
+
+    it("runs a pod with nothing injected", () => {
+        const { metadata } = (renderVerifyJobSpec("echo checked", AMBIENT_CLIENT) as any).template;
+        assert.deepStrictEqual([metadata.labels, metadata.annotations], [{}, {}]);
+    });
+});
+
 describe("renderVerifyJobSpec", () => {
     const spec = renderVerifyJobSpec("echo checked") as any;
     const template = spec.template;
@@ -279,5 +294,32 @@ describe("EgressTlsOrigination with verify", () => {
         const next = (await runComponent(args, cheapProviders)).get(JOB, childName(COMPONENT, "verify"));
         assert.notStrictEqual(next.replacementTrigger, job.replacementTrigger);
         assert.deepStrictEqual(next.inputs, job.inputs);
+    });
+});
+
+describe("EgressTlsOrigination with verify, through a waypoint", () => {
+    const args: EgressTlsOriginationArgs = { ...gatewayTypeArgs("waypoint"), verify: true };
+    const config = resolveConfig(args);
+    let run: ProgramRun;
+    let job: Registration;
+
+    before(async () => {
+        run = await runComponent(args, cheapProviders);
+        job = run.get(JOB, childName(COMPONENT, "verify"));
+    });
+
+    it("runs the Job in an ambient namespace, without sidecar injection", () => {
+        const { labels } = run.get(NAMESPACE, "egress-tls-ns-egress-tls-verify").inputs.metadata;
+        assert.strictEqual(labels["istio.io/dataplane-mode"], "ambient");
+        assert.strictEqual(labels["istio-injection"], undefined);
+        assert.strictEqual(job.inputs.spec.template.spec.containers[0].command[2], renderVerifyScript(verifyChecks(config.destinations, config.verifyNamespace), AMBIENT_CLIENT));
+    });
+
+    it("runs after every waypoint-bound ServiceEntry and origination DestinationRule", () => {
+        for (const destination of config.destinations) {
+            const serviceEntry = run.object("ServiceEntry", "default", `${destination.name}-external`);
+            const origination = run.object("DestinationRule", "istio-egress", `originate-tls-for-${destination.name}`);
+            assert.ok(job.dependencies.includes(serviceEntry.urn) && job.dependencies.includes(origination.urn), destination.name);
+        }
     });
 });

@@ -7,6 +7,11 @@ import { ConfigError, dnsName, shown } from "./fieldCheckers";
  * the short `…svc` forms): they name something inside the cluster, not outside it.
  */
 const CLUSTER_NAME = /(^|\.)(cluster\.local|svc)$|^[^.]+\.[^.]+\.svc\./;
+/** Whether `host` is a name Kubernetes gives a Service (or a cluster domain): inside the cluster, not outside it. */
+export function isClusterDomainName(host: string): boolean {
+    return CLUSTER_NAME.test(host);
+}
+
 /** Bases that cover every Service of a cluster: `svc.<cluster domain>`, `svc`, or the default cluster domain itself. */
 const WHOLE_CLUSTER_DOMAIN = /^(svc(\..+)?|cluster\.local)$/;
 
@@ -24,7 +29,7 @@ export function outsideHost(value: unknown, field: string): string {
     }
     if (/^[0-9]+$/.test(labels[labels.length - 1])) throw new ConfigError(field, `${shown(host)} ends in a numeric label, which no public DNS name does; use the DNS name its certificate carries`);
     if (labels[labels.length - 1] === "localhost") throw new ConfigError(field, `${shown(host)} is the gateway's own loopback name, not an outside host`);
-    if (CLUSTER_NAME.test(host)) throw new ConfigError(field, `${shown(host)} is a cluster-domain name; an in-cluster destination needs server`);
+    if (isClusterDomainName(host)) throw new ConfigError(field, `${shown(host)} is a cluster-domain name; an in-cluster destination needs server`);
     return host;
 }
 

@@ -1,17 +1,18 @@
 import { AllowedCaller, CertificateAuthority, Destination, EgressTlsOriginationArgs, EgressGateway, EgressLockdown, TlsServer } from "../args";
-import { objectNames } from "../naming";
+import { GATEWAY_NAME_LABEL, objectNames } from "../naming";
 import {
     ConfigError, dnsLabel, dnsName, integer, isObject, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
     rejectDuplicates, requireObject, serviceName, shown,
 } from "./fieldCheckers";
 import { broughtCaCertificates } from "./broughtCa";
-import { outsideHost, subjectAltName } from "./hosts";
+import { isClusterDomainName, outsideHost, subjectAltName } from "./hosts";
 import { checkGatewayChartVersion } from "./gatewayChart";
 import { exactChartVersion, pinnedImage } from "./pinning";
 import { lockdownExclusions, rejectReservedSecretName } from "./reservedNames";
 import {
-    ConfigWarning, DEFAULTS, ECDSA_CURVES, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedAllowedCaller, ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway,
-    ResolvedLockdown, ResolvedServer, RSA_BITS, SYSTEM_NAMESPACES, TLS_MODES,
+    ConfigWarning, DEFAULTS, ECDSA_CURVES, GATEWAY_TYPES, GatewayType, ISTIO_API_VERSIONS, KEY_ALGORITHMS, ResolvedAllowedCaller,
+    ResolvedCa, ResolvedConfig, ResolvedDestination, ResolvedGateway, ResolvedLockdown, ResolvedServer, RSA_BITS, SYSTEM_NAMESPACES,
+    TLS_MODES,
 } from "./resolved";
 
 // The rules that judge a whole config: the one place that validates input.
@@ -85,19 +86,36 @@ function broughtCa(value: unknown, field: string, judging: Judging): string | un
     return pem;
 }
 
-function resolveDestination(value: unknown, field: string, prefix: string, judging: Judging): ResolvedDestination {
+/**
+ * The host of a destination with an in-cluster server: the server's Service name, except under a waypoint. There it is
+ * a ServiceEntry's host, with the Service as its endpoint (as Istio's TestWaypointAsEgressGateway does), and a
+ * ServiceEntry must not take a Service's own name: so a name outside the cluster, with an outside host's rules.
+ */
+function serverHost(value: unknown, server: ResolvedServer, gatewayType: GatewayType, field: string): string {
+    const host = dnsName(value, field);
+    const inClusterName = `${server.name}.${server.namespace}.svc.`;
+    if (gatewayType === "waypoint") {
+        if (isClusterDomainName(host)) {
+            throw new ConfigError(field, `${shown(host)} is an in-cluster Service name; with gateway.type "waypoint" a server's host is a ServiceEntry's and must be a name outside the cluster, such as "${server.name}.example.com"`);
+        }
+        return outsideHost(host, field);
+    }
+    if (!host.startsWith(inClusterName)) {
+        throw new ConfigError(field, `${shown(host)} is not the in-cluster name of server ${server.namespace}/${server.name} (${inClusterName}<cluster domain>)`);
+    }
+    return host;
+}
+
+function resolveDestination(value: unknown, field: string, prefix: string, gatewayType: GatewayType, judging: Judging): ResolvedDestination {
     const keys = ["name", "host", "port", "mode", "credentialName", "caCertPem", "server", "subjectAltNames", "allowedFrom"] satisfies (keyof Destination)[];
     const destination = requireObject(value, field, keys);
     const name = dnsLabel(destination.name, `${field}.name`);
     const objectName = objectNames.destinationObjectName(prefix, name);
     if (destination.host === undefined) throw new ConfigError(`${field}.host`, "is required");
     const server = destination.server === undefined ? undefined : resolveServer(destination.server, `${field}.server`);
-    const host = server ? dnsName(destination.host, `${field}.host`) : outsideHost(destination.host, `${field}.host`);
+    const host = server ? serverHost(destination.host, server, gatewayType, `${field}.host`) : outsideHost(destination.host, `${field}.host`);
     const port = integer(destination.port, `${field}.port`, DEFAULTS.port, 1, 65535);
     if (port === 80) throw new ConfigError(`${field}.port`, "80 is the mesh-side plain-HTTP port; the TLS port must differ");
-    if (server && !host.startsWith(`${server.name}.${server.namespace}.svc.`)) {
-        throw new ConfigError(`${field}.host`, `${shown(host)} is not the in-cluster name of server ${server.namespace}/${server.name} (${server.name}.${server.namespace}.svc.<cluster domain>)`);
-    }
     if (server && destination.caCertPem !== undefined) {
         throw new ConfigError(`${field}.caCertPem`, "is not allowed with server: the component makes that server's CA");
     }
@@ -146,19 +164,32 @@ function rejectCredentialCollisions(destinations: ResolvedDestination[]): void {
     });
 }
 
+/** `gateway.selector` and `gateway.deploy` describe istioctl's or the chart's gateway; Istio runs the other types' pods itself. */
+const ISTIO_ONLY_GATEWAY_FIELDS = ["selector", "deploy"] as const;
+
 function resolveGateway(value: unknown): ResolvedGateway {
     const field = "gateway";
-    const gateway = requireObject(value ?? {}, field, ["namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[]);
-    const selector = gateway.selector === undefined ? DEFAULTS.gateway.selector : labelMap(gateway.selector, `${field}.selector`);
-    const name = dnsLabel(gateway.name, `${field}.name`, DEFAULTS.gateway.name);
+    const gateway = requireObject(value ?? {}, field, ["type", "namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[]);
+    const type = oneOf(gateway.type, `${field}.type`, GATEWAY_TYPES, DEFAULTS.gateway.type);
+    if (type !== "istio") {
+        for (const key of ISTIO_ONLY_GATEWAY_FIELDS) {
+            if (gateway[key] !== undefined) {
+                throw new ConfigError(`${field}.${key}`, `only applies to gateway.type "istio"; Istio deploys and labels a ${shown(type)} gateway itself`);
+            }
+        }
+    }
+    const placement = DEFAULTS.gateway.placement[type];
+    const name = dnsLabel(gateway.name, `${field}.name`, placement.name);
     const deploy = optionalBoolean(gateway.deploy, `${field}.deploy`);
     if (deploy && name.length > HELM_RELEASE_NAME_MAX) {
         throw new ConfigError(`${field}.name`, `${shown(name)} names the gateway's Helm release, which allows at most ${HELM_RELEASE_NAME_MAX} characters`);
     }
+    const istioSelector = () => (gateway.selector === undefined ? DEFAULTS.gateway.selector : labelMap(gateway.selector, `${field}.selector`));
     return {
-        namespace: dnsLabel(gateway.namespace, `${field}.namespace`, DEFAULTS.gateway.namespace),
+        type,
+        namespace: dnsLabel(gateway.namespace, `${field}.namespace`, placement.namespace),
         name,
-        selector,
+        selector: type === "istio" ? istioSelector() : { [GATEWAY_NAME_LABEL]: name },
         deploy,
         chartVersion: checkGatewayChartVersion(exactChartVersion(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion), `${field}.chartVersion`),
     };
@@ -171,6 +202,11 @@ function generations(value: unknown): string[] {
     if (names.length === 0) throw new ConfigError("ca.generations", "must list at least one generation");
     rejectDuplicates(names, (index) => `ca.generations[${index}]`, "generation");
     return names;
+}
+
+/** The component creates the gateway's namespace when it makes the gateway: with `deploy`, and for every type Istio deploys. */
+export function createsGatewayNamespace(gateway: ResolvedGateway): boolean {
+    return gateway.deploy || gateway.type !== "istio";
 }
 
 function resolveCa(value: unknown): ResolvedCa {
@@ -218,7 +254,7 @@ function rejectNamespaceClashes(config: ResolvedConfig): void {
     const taken = new Map<string, string>(SYSTEM_NAMESPACES.map((ns) => [ns, "a system namespace"]));
     taken.set(config.routingNamespace, "routingNamespace");
     const created: [string, string][] = [];
-    if (config.gateway.deploy) created.push([config.gateway.namespace, "gateway.namespace"]);
+    if (createsGatewayNamespace(config.gateway)) created.push([config.gateway.namespace, "gateway.namespace"]);
     else taken.set(config.gateway.namespace, "gateway.namespace");
     const serverNamespaces = new Set<string>();
     config.destinations.forEach((destination, index) => {
@@ -245,13 +281,13 @@ export function resolveConfig(args: EgressTlsOriginationArgs, now: Date = new Da
     const prefix = namePrefix(input.namePrefix);
     if (input.destinations === undefined) throw new ConfigError("destinations", "is required");
     const judging: Judging = { now, warnings: [] };
-    const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`, prefix, judging));
+    const gateway = resolveGateway(input.gateway);
+    const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`, prefix, gateway.type, judging));
     if (destinations.length === 0) throw new ConfigError("destinations", "must list at least one destination");
     rejectDuplicates(destinations.map((d) => d.name), (i) => `destinations[${i}].name`, "name");
     rejectDuplicates(destinations.map((d) => d.host), (i) => `destinations[${i}].host`, "host");
     rejectDuplicateServers(destinations);
     rejectCredentialCollisions(destinations);
-    const gateway = resolveGateway(input.gateway);
     const config: ResolvedConfig = {
         destinations,
         gateway,

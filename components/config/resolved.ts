@@ -1,6 +1,12 @@
 /** The accepted values and defaults, and the shape of a config once resolveConfig has checked it. */
 
 export const TLS_MODES = ["SIMPLE", "MUTUAL"] as const;
+/**
+ * Kinds of egress gateway: Istio's own API on a sidecar mesh (the walkthrough's), the Kubernetes Gateway API on a sidecar
+ * mesh (Istio deploys the gateway), and an ambient-mode waypoint.
+ */
+export const GATEWAY_TYPES = ["istio", "gateway-api", "waypoint"] as const;
+export type GatewayType = (typeof GATEWAY_TYPES)[number];
 export type TlsMode = (typeof TLS_MODES)[number];
 export const ISTIO_API_VERSIONS = ["networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3"] as const;
 export const KEY_ALGORITHMS = ["RSA", "ECDSA"] as const;
@@ -13,7 +19,17 @@ export const DEFAULTS = {
     port: 443,
     mode: "SIMPLE" as TlsMode,
     serverImage: "nginxinc/nginx-unprivileged:1.27.3-alpine",
-    gateway: { namespace: "istio-system", name: "istio-egressgateway", selector: { istio: "egressgateway" }, chartVersion: "1.31.1" },
+    gateway: {
+        type: "istio" as GatewayType,
+        /** Where each type's gateway is by default: istioctl's egress gateway; a Gateway of Istio's docs; `istioctl waypoint apply`'s. */
+        placement: {
+            istio: { namespace: "istio-system", name: "istio-egressgateway" },
+            "gateway-api": { namespace: "istio-egress", name: "egress-gateway" },
+            waypoint: { namespace: "istio-egress", name: "waypoint" },
+        } satisfies { [type in GatewayType]: { namespace: string; name: string } },
+        selector: { istio: "egressgateway" },
+        chartVersion: "1.31.1",
+    },
     routingNamespace: "default",
     istioApiVersion: "networking.istio.io/v1" as (typeof ISTIO_API_VERSIONS)[number],
     ca: {
@@ -69,8 +85,10 @@ export function acceptedServerNames(destination: Pick<ResolvedDestination, "host
 }
 
 export interface ResolvedGateway {
+    type: GatewayType;
     namespace: string;
     name: string;
+    /** Labels of the gateway's pods: `gateway.selector` for `istio`, the label Istio gives a Gateway's pods otherwise. */
     selector: { [label: string]: string };
     deploy: boolean;
     chartVersion: string;

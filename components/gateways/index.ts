@@ -1,9 +1,19 @@
+import { GatewayType, ResolvedGateway } from "../config";
+import { gatewayApiRendering } from "./gatewayApi";
 import { istioRendering } from "./istio";
 import { GatewayRendering } from "./types";
+import { waypointRendering } from "./waypoint";
 
 export { DeclaredGateway, GatewayContext, GatewayRendering } from "./types";
 
-/** The rendering for the configured kind of gateway: Istio's own Gateway API, the one kind there is so far. */
-export function gatewayRendering(): GatewayRendering {
-    return istioRendering;
+/** One rendering per `gateway.type`, each in its own file. */
+const RENDERINGS: { [type in GatewayType]: GatewayRendering } = {
+    istio: istioRendering,
+    "gateway-api": gatewayApiRendering,
+    waypoint: waypointRendering,
+};
+
+/** The rendering for the configured kind of gateway. */
+export function gatewayRendering(gateway: ResolvedGateway): GatewayRendering {
+    return RENDERINGS[gateway.type];
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DestinationCertificates } from "../certificates";
 import { ResolvedConfig, ResolvedDestination } from "../config";
 import { ChildContext } from "../namespaces";
-import { CheckCommands } from "../render/checkCommands";
+import { MeshClient } from "../render/verifyJob";
 
 /** What a gateway rendering declares its objects with: the component's child context and the resolved config. */
 export interface GatewayContext extends ChildContext {
@@ -25,6 +25,6 @@ export interface DeclaredGateway {
 export interface GatewayRendering {
     /** Declares what every destination shares (the gateway itself and whatever must exist first), once per component. */
     declare(context: GatewayContext): DeclaredGateway;
-    /** The commands an operator runs to check `destination` by hand. */
-    checkCommands(config: ResolvedConfig, destination: ResolvedDestination): CheckCommands;
+    /** How the clients this gateway serves join the mesh: the verify Job is one of them. */
+    client: MeshClient;
 }

@@ -35,7 +35,23 @@ export function admits(destination: ResolvedDestination, caller: Required<Resolv
 }
 
 /**
- * A DENY policy at the gateway's pods for the destination's hosts, refusing every caller that is none of `allowedFrom`.
+ * Where a caller policy takes effect. A gateway with TLS listeners: its pods, by `selector`, and only for the SNIs its
+ * listeners match (`sniHosts`). A waypoint: by `targetRefs` to its Gateway, since a waypoint ignores `selector`
+ * (Istio's docs, ambient/usage/l7-features and TestWaypointAsEgressGateway); its requests arrive over HBONE, with no
+ * SNI of their own, so no SNI condition.
+ */
+export interface PolicyAttachment {
+    target: Pick<AuthorizationPolicySpec, "selector" | "targetRefs">;
+    sniHosts?: string[];
+}
+
+/** The gateway's pods, by the gateway selector, for the SNIs of the Gateway's server (or listeners). */
+export function selectedGatewayPods(config: Pick<ResolvedConfig, "gateway" | "destinations">): PolicyAttachment {
+    return { target: { selector: { matchLabels: config.gateway.selector } }, sniHosts: gatewayServerHosts(config) };
+}
+
+/**
+ * A DENY policy at the gateway (`attachment`) for the destination's hosts, refusing every caller that is none of `allowedFrom`.
  * A caller is admitted when its namespace is listed whole OR its principal is listed; the policy denies the negation,
  * namespace not listed AND principal not listed: one source holding both not-fields (ANDed). Split into two rules (ORed)
  * it would refuse a listed service account for not being in a listed namespace. A DENY policy leaves every request it
@@ -43,13 +59,17 @@ export function admits(destination: ResolvedDestination, caller: Required<Resolv
  * an ALLOW policy would not do (once one selects the gateway, everything it does not match is denied). Undefined for an
  * open destination.
  */
-export function renderCallerPolicy(config: Pick<ResolvedConfig, "gateway" | "destinations" | "trustDomain">, destination: ResolvedDestination): AuthorizationPolicySpec | undefined {
+export function renderCallerPolicy(
+    config: Pick<ResolvedConfig, "gateway" | "destinations" | "trustDomain">,
+    destination: ResolvedDestination,
+    attachment: PolicyAttachment = selectedGatewayPods(config),
+): AuthorizationPolicySpec | undefined {
     const callers = destination.allowedFrom;
     if (callers === undefined) return undefined;
     const namespaces = callers.filter((c) => c.serviceAccount === undefined).map((c) => c.namespace);
     const principals = callers.flatMap((c) => (c.serviceAccount === undefined ? [] : [callerPrincipal(config.trustDomain, { namespace: c.namespace, serviceAccount: c.serviceAccount })]));
     return {
-        selector: { matchLabels: config.gateway.selector },
+        ...attachment.target,
         action: "DENY",
         rules: [{
             from: [{
@@ -59,7 +79,7 @@ export function renderCallerPolicy(config: Pick<ResolvedConfig, "gateway" | "des
                 },
             }],
             to: [{ operation: { hosts: [destination.host, `${destination.host}:*`] } }],
-            when: [{ key: "connection.sni", values: gatewayServerHosts(config) }],
+            ...(attachment.sniHosts ? { when: [{ key: "connection.sni", values: attachment.sniHosts }] } : {}),
         }],
     };
 }

@@ -1,11 +1,12 @@
 import { ResolvedConfig, ResolvedDestination } from "../config";
+import { objectNames } from "../naming";
 
-/** How to see a destination work: a request from a sidecar-injected client, and the gateway's log line for it. */
+/** How to see a destination work: a request from a mesh client, the gateway's log line for it, and its credential. */
 export interface CheckCommands {
     /**
-     * A plain-HTTP request from Istio's `curl` sample (sidecar-injected; in kubectl's current namespace, or for a
-     * destination with `allowedFrom` in its first listed namespace, running as its service account if one is given);
-     * prints the service's page.
+     * A plain-HTTP request from Istio's `curl` sample (sidecar-injected, or in a namespace labelled
+     * `istio.io/dataplane-mode=ambient` for a waypoint; in kubectl's current namespace, or for a destination with
+     * `allowedFrom` in its first listed namespace, running as its service account if one is given); prints the service's page.
      */
     request: string;
     /** Finds the request in the egress gateway's access log (needs `meshConfig.accessLogFile`). */
@@ -15,6 +16,8 @@ export interface CheckCommands {
      * `egress-tls-unlisted` when `default` is listed), which must print `403`. Absent for an open destination.
      */
     refusedRequest?: string;
+    /** Lists the destination's credential as the gateway's proxy holds it; `ACTIVE` once the gateway has loaded it. */
+    credential: string;
 }
 
 /** A namespace to show a refusal from: `default`, or `egress-tls-unlisted` (numbered if need be) when it is listed. */
@@ -34,11 +37,13 @@ function curlFrom(namespace: string | undefined, curlArgs: string, host: string)
 export function renderCheckCommands(config: ResolvedConfig, destination: ResolvedDestination): CheckCommands {
     const selector = Object.entries(config.gateway.selector).map(([k, v]) => `${k}=${v}`).join(",");
     const gatewayLog = `kubectl logs -l ${selector} -n ${config.gateway.namespace} --tail=-1 | grep '${destination.host}' | grep HTTP`;
+    const credential = `istioctl proxy-config secret deploy/${objectNames.gatewayWorkload(config.gateway)} -n ${config.gateway.namespace} | grep '${destination.credentialName}'`;
     const callers = destination.allowedFrom;
-    if (callers === undefined) return { request: curlFrom(undefined, "-sS", destination.host), gatewayLog };
+    if (callers === undefined) return { request: curlFrom(undefined, "-sS", destination.host), gatewayLog, credential };
     return {
         request: curlFrom(callers[0].namespace, "-sS", destination.host),
         gatewayLog,
         refusedRequest: curlFrom(unlistedNamespace(callers), `-sS -o /dev/null -w '%{http_code}\\n'`, destination.host),
+        credential,
     };
 }

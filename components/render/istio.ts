@@ -11,8 +11,8 @@ export type DestinationRuleSpec = NonNullable<IDestinationRule["spec"]>;
 export type VirtualServiceSpec = NonNullable<IVirtualService["spec"]>;
 export type ServiceEntrySpec = NonNullable<IServiceEntry["spec"]>;
 
-/** The mesh-side port workloads call in plain HTTP; the sidecar sends it to the gateway instead. */
-const MESH_HTTP_PORT = 80;
+/** The mesh-side port workloads call in plain HTTP; the sidecar (or waypoint) sends it on to the gateway instead. */
+export const MESH_HTTP_PORT = 80;
 /** The gateway's listener for mesh traffic, secured with Istio mutual TLS. */
 export const GATEWAY_PORT = 443;
 
@@ -63,6 +63,14 @@ export function renderGatewayDestinationRule(destination: ResolvedDestination, g
     };
 }
 
+/** mesh :80 → the gateway's subset for the destination, on the gateway's TLS port. */
+function meshToGatewayRoute(destination: ResolvedDestination, gateway: ResolvedGateway): NonNullable<VirtualServiceSpec["http"]>[number] {
+    return {
+        match: [{ gateways: ["mesh"], port: MESH_HTTP_PORT }],
+        route: [{ destination: { host: objectNames.gatewayHost(gateway), subset: objectNames.subset(destination), port: { number: GATEWAY_PORT } }, weight: 100 }],
+    };
+}
+
 /** mesh :80 → gateway subset :443; gateway :443 (through this instance's Gateway object) → the host on its TLS port. */
 export function renderVirtualService(destination: ResolvedDestination, config: Pick<ResolvedConfig, "gateway" | "namePrefix">): VirtualServiceSpec {
     const { gateway } = config;
@@ -71,10 +79,7 @@ export function renderVirtualService(destination: ResolvedDestination, config: P
         hosts: [destination.host],
         gateways: [gatewayObject, "mesh"],
         http: [
-            {
-                match: [{ gateways: ["mesh"], port: MESH_HTTP_PORT }],
-                route: [{ destination: { host: objectNames.gatewayHost(gateway), subset: objectNames.subset(destination), port: { number: GATEWAY_PORT } }, weight: 100 }],
-            },
+            meshToGatewayRoute(destination, gateway),
             {
                 match: [{ gateways: [gatewayObject], port: GATEWAY_PORT }],
                 route: [{ destination: { host: destination.host, port: { number: destination.port } }, weight: 100 }],
@@ -84,22 +89,33 @@ export function renderVirtualService(destination: ResolvedDestination, config: P
 }
 
 /**
- * Gateway → host: TLS originated with the SDS credential. Exported to its own namespace only, so no sidecar
- * elsewhere tries to originate TLS with a credential it cannot read.
+ * The mesh half alone, for a gateway whose own routes are Gateway API HTTPRoutes. Istio's docs task uses this
+ * VirtualService (not an HTTPRoute with the ServiceEntry as parent) for the in-cluster MUTUAL server; one shape serves
+ * outside hosts too, and it reaches the destination's own gateway subset, so each keeps its SNI.
+ */
+export function renderMeshVirtualService(destination: ResolvedDestination, gateway: ResolvedGateway): VirtualServiceSpec {
+    return { hosts: [destination.host], gateways: ["mesh"], http: [meshToGatewayRoute(destination, gateway)] };
+}
+
+/**
+ * Gateway → host: TLS originated with the SDS credential, on `port`: the port of the connection the gateway opens (the
+ * destination's TLS port), or the service port whose `targetPort` it is (a waypoint's ServiceEntry port), since Istio
+ * matches port-level settings against the service port (`pilot/pkg/networking/core/cluster_traffic_policy.go`).
+ * Exported to its own namespace only, so no sidecar elsewhere tries to originate TLS with a credential it cannot read.
  *
  * `subjectAltNames` is always set. With `sni` set, Istio turns on neither auto-SNI nor Envoy's automatic SAN check
  * against the request's host (istio/istio pilot/pkg/networking/core/cluster_tls.go, setAutoSniAndAutoSanValidation:
  * for a cluster that is not a dynamic forward proxy, auto SAN validation only when `sni` is empty and `subjectAltNames`
  * is empty), so without a list the gateway would accept any certificate the CA signed, for any name.
  */
-export function renderOriginationDestinationRule(destination: ResolvedDestination): DestinationRuleSpec {
+export function renderOriginationDestinationRule(destination: ResolvedDestination, port = destination.port): DestinationRuleSpec {
     return {
         host: destination.host,
         exportTo: ["."],
         trafficPolicy: {
             loadBalancer: { simple: "ROUND_ROBIN" },
             portLevelSettings: [{
-                port: { number: destination.port },
+                port: { number: port },
                 tls: {
                     mode: destination.mode,
                     credentialName: destination.credentialName,

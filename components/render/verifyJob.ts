@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ResolvedDestination } from "../config";
 import { admits } from "./authorization";
 import { restrictedContainerSecurity } from "./containerSecurity";
+import { AMBIENT_NAMESPACE_LABELS } from "./waypoint";
 
 /** curl and a POSIX shell, pinned. The image's user is `curl_user`, UID 100. */
 const VERIFY_IMAGE = "curlimages/curl:8.16.0";
@@ -43,6 +44,28 @@ export interface VerifyTiming {
 
 const VERIFY_TIMING: VerifyTiming = { sidecarPolls: 60, attempts: 20, delaySeconds: 3, requestTimeoutSeconds: 10 };
 
+/** How a client pod joins the mesh, so its plain-HTTP requests take the mesh's routes. */
+export interface MeshClient {
+    namespaceLabels: { [label: string]: string };
+    podLabels: { [label: string]: string };
+    podAnnotations: { [key: string]: string };
+    /** An istio-proxy sidecar in the pod, to wait for and to stop; an ambient pod has none (ztunnel carries its traffic). */
+    sidecar: boolean;
+}
+
+/** Sidecars injected. No Pod Security label on the namespace: a classic sidecar's init needs NET_ADMIN. */
+export const SIDECAR_CLIENT: MeshClient = {
+    namespaceLabels: { "istio-injection": "enabled" },
+    // Asked for on the pod too, so a mesh whose default injection policy is `disabled` still injects it.
+    podLabels: { "sidecar.istio.io/inject": "true" },
+    // Istio ≥ 1.24 then injects istio-proxy as a native sidecar (Kubernetes ≥ 1.29) whatever ENABLE_NATIVE_SIDECARS says.
+    podAnnotations: { "sidecar.istio.io/nativeSidecar": "true" },
+    sidecar: true,
+};
+
+/** Ambient mode: the namespace label alone; ztunnel sends the pod's traffic to the waypoint, nothing is injected. */
+export const AMBIENT_CLIENT: MeshClient = { namespaceLabels: AMBIENT_NAMESPACE_LABELS, podLabels: {}, podAnnotations: {}, sidecar: false };
+
 /** The Job's pod runs as its namespace's `default` service account. */
 const VERIFY_SERVICE_ACCOUNT = "default";
 
@@ -59,14 +82,9 @@ function shellQuote(text: string): string {
     return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * A POSIX sh script that waits for the sidecar, fetches `http://<host>/` for every check (retrying while the mesh's
- * config settles), stops the sidecar, and exits non-zero unless every page arrived.
- */
-export function renderVerifyScript(checks: VerifyCheck[], timing: VerifyTiming = VERIFY_TIMING): string {
-    const calls = checks.map((c) => `check ${shellQuote(c.host)} ${shellQuote(c.marker)} ${c.refused ? 1 : 0} || failed=1`).join("\n");
-    return `set -u
-# A classic istio-proxy container outlives this one and would keep the Job running forever; ask it to quit.
+/** Stops istio-proxy on exit, and waits for it before the first request. */
+function sidecarPrelude(timing: VerifyTiming): string {
+    return `# A classic istio-proxy container outlives this one and would keep the Job running forever; ask it to quit.
 # A native sidecar (an init container Kubernetes stops by itself) does not need it, and takes no harm.
 trap 'curl -sS -X POST ${SIDECAR_ENDPOINTS.quit} >/dev/null 2>&1 || true' EXIT
 
@@ -79,7 +97,17 @@ until curl -fsS -o /dev/null --max-time 2 ${SIDECAR_ENDPOINTS.ready} 2>/dev/null
   fi
   sleep 1
 done
+`;
+}
 
+/**
+ * A POSIX sh script that waits for the sidecar (if the client has one), fetches `http://<host>/` for every check
+ * (retrying while the mesh's config settles), stops the sidecar, and exits non-zero unless every page arrived.
+ */
+export function renderVerifyScript(checks: VerifyCheck[], client: MeshClient = SIDECAR_CLIENT, timing: VerifyTiming = VERIFY_TIMING): string {
+    const calls = checks.map((c) => `check ${shellQuote(c.host)} ${shellQuote(c.marker)} ${c.refused ? 1 : 0} || failed=1`).join("\n");
+    return `set -u
+${client.sidecar ? sidecarPrelude(timing) : ""}
 check() {
   host=$1 marker=$2 refused=$3 attempt=1
   while :; do
@@ -122,26 +150,16 @@ exit "$failed"
 `;
 }
 
-/** Sidecars injected, so the Job's requests take the mesh's routes. No Pod Security label: a classic sidecar's init needs NET_ADMIN. */
-export function renderVerifyNamespaceLabels(): { [label: string]: string } {
-    return { "istio-injection": "enabled" };
-}
-
 /**
- * One pod, retried once, that runs `script` next to an istio-proxy sidecar. Only its own container is locked down;
- * the injected sidecar's settings are Istio's.
+ * One pod, retried once, that runs `script` as a mesh client (next to an istio-proxy sidecar, or in ambient mode). Only
+ * its own container is locked down; an injected sidecar's settings are Istio's.
  */
-export function renderVerifyJobSpec(script: string): k8s.types.input.batch.v1.JobSpec {
+export function renderVerifyJobSpec(script: string, client: MeshClient = SIDECAR_CLIENT): k8s.types.input.batch.v1.JobSpec {
     return {
         backoffLimit: 1,
         activeDeadlineSeconds: VERIFY_DEADLINE_SECONDS,
         template: {
-            metadata: {
-                // Asked for on the pod too, so a mesh whose default injection policy is `disabled` still injects it.
-                labels: { "sidecar.istio.io/inject": "true" },
-                // Istio ≥ 1.24 then injects istio-proxy as a native sidecar (Kubernetes ≥ 1.29) whatever ENABLE_NATIVE_SIDECARS says.
-                annotations: { "sidecar.istio.io/nativeSidecar": "true" },
-            },
+            metadata: { labels: client.podLabels, annotations: client.podAnnotations },
             spec: {
                 restartPolicy: "Never",
                 automountServiceAccountToken: false,

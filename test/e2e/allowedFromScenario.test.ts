@@ -33,6 +33,8 @@ set -euo pipefail
 log() { printf 'e2e: %s\\n' "$*"; }
 fail() { printf 'e2e: FAIL: %s\\n' "$*" >&2; exit 1; }
 retry() { "$@"; }
+# run.sh's check that a client is in the mesh, here for a sidecar client against the stand-in kubectl below.
+client_mesh_problem() { [[ "$(k -n "$1" get pod -l app=curl)" == *istio-proxy* ]] || echo "no istio-proxy in $1"; }
 stack=e2e-test HERE=${JSON.stringify(path.join(REPO_ROOT, "test", "e2e"))} CLIENT_NAMESPACE=${LISTED}
 GATEWAY_NAMESPACE=istio-system GATEWAY_SELECTOR=istio=egressgateway TIMEOUT=1
 declare -A STATUS=(${statuses})

@@ -15,6 +15,11 @@
 #   - it stops before `pulumi up` if any object the stack would declare, any object with the stack's label, or any
 #     namespace the script itself would create already exists, so a destroy can never delete someone else's object.
 #
+# Usage: run.sh [istio|gateway-api|waypoint]   the gateway.type to test (default istio). What that type needs is installed
+# when missing: the Gateway API CRDs (standard channel, $E2E_GATEWAY_API_VERSION), then Istio with access logs, profile
+# `demo` (it has istio-egressgateway) for istio and gateway-api, `ambient` for waypoint. An Istio already there is kept;
+# a waypoint run fails if it has no ztunnel.
+#
 # Environment:
 #   E2E_KUBE_CONTEXT   kube context to use (default: kubectl's current context, which must be a kind cluster)
 #   E2E_REQUIRE        1 or true: fail instead of skipping when a tool or the cluster is missing (CI)
@@ -22,6 +27,7 @@
 #   E2E_SCENARIOS      space-separated scenario names to run (default: every file in scenarios/)
 #   E2E_ARTIFACTS      folder for diagnostics on failure (default: printed only)
 #   E2E_ISTIO_VERSION  chart version for the gateway.deploy scenario (default: the component's default)
+#   E2E_GATEWAY_API_VERSION  Gateway API release whose standard CRDs are installed when missing (default: v1.4.0)
 
 # Before anything else: mapfile, ${array[@]} of an empty array under `set -u`, and `wait -n` need bash 4.4.
 if [ -z "${BASH_VERSINFO:-}" ] || [ "${BASH_VERSINFO[0]}" -lt 4 ] || { [ "${BASH_VERSINFO[0]}" -eq 4 ] && [ "${BASH_VERSINFO[1]}" -lt 4 ]; }; then
@@ -29,6 +35,12 @@ if [ -z "${BASH_VERSINFO:-}" ] || [ "${BASH_VERSINFO[0]}" -lt 4 ] || { [ "${BASH
     exit 1
 fi
 set -euo pipefail
+
+readonly GATEWAY_TYPE="${1:-istio}"
+case "$GATEWAY_TYPE" in
+    istio | gateway-api | waypoint) ;;
+    *) echo "e2e: FAIL: usage: run.sh [istio|gateway-api|waypoint] (the gateway.type to test), not \"$GATEWAY_TYPE\"" >&2; exit 2 ;;
+esac
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly REPO
@@ -39,7 +51,7 @@ readonly INSTANCE_LABEL="egress-tls.dev/instance=egress-tls"
 readonly OWNED_LABEL="egress-tls.dev/e2e-client=true"
 readonly TIMEOUT="${E2E_TIMEOUT:-180}"
 # Kinds the component makes, for the label sweep; a kind missing here fails the count check before destroy.
-readonly LABELLED_KINDS="namespaces,secrets,configmaps,services,deployments.apps,jobs.batch,networkpolicies.networking.k8s.io,gateways.networking.istio.io,destinationrules.networking.istio.io,virtualservices.networking.istio.io,serviceentries.networking.istio.io,authorizationpolicies.security.istio.io"
+readonly LABELLED_KINDS="namespaces,secrets,configmaps,services,deployments.apps,jobs.batch,networkpolicies.networking.k8s.io,gateways.networking.istio.io,destinationrules.networking.istio.io,virtualservices.networking.istio.io,serviceentries.networking.istio.io,authorizationpolicies.security.istio.io,gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io,referencegrants.gateway.networking.k8s.io,roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io"
 
 log() { printf 'e2e: %s\n' "$*"; }
 fail() { printf 'e2e: FAIL: %s\n' "$*" >&2; exit 1; }
@@ -85,7 +97,21 @@ if [[ -z "${E2E_KUBE_CONTEXT:-}" ]]; then
 fi
 log "cluster: $context"
 [[ -d "$REPO/node_modules/@pulumi/pulumi" ]] || fail "no node_modules: run npm ci first"
-k get crd gateways.networking.istio.io >/dev/null || fail "Istio is not installed (no Gateway CRD)"
+# --- what the gateway type needs: installed when missing, kept when present ------------------------------------------
+readonly GATEWAY_API_VERSION="${E2E_GATEWAY_API_VERSION:-v1.4.0}"
+if [[ "$GATEWAY_TYPE" == waypoint ]]; then mesh_profile=ambient; else mesh_profile=demo; fi
+if ! k get crd gateways.gateway.networking.k8s.io >/dev/null 2>&1 </dev/null; then
+    log "installing the Gateway API CRDs $GATEWAY_API_VERSION (standard channel)"
+    k apply --server-side -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/$GATEWAY_API_VERSION/standard-install.yaml" >/dev/null </dev/null
+fi
+if ! k get crd gateways.networking.istio.io >/dev/null 2>&1 </dev/null; then
+    log "installing Istio, profile $mesh_profile, access log to stdout"
+    istioctl --context "$context" install -y --set profile="$mesh_profile" --set meshConfig.accessLogFile=/dev/stdout </dev/null
+fi
+if [[ "$mesh_profile" == ambient ]]; then
+    k -n istio-system rollout status daemonset/ztunnel --timeout="${TIMEOUT}s" >/dev/null </dev/null \
+        || fail "no ztunnel in istio-system: gateway type waypoint needs Istio's ambient profile (istioctl install --set profile=ambient)"
+fi
 
 # --- scenarios --------------------------------------------------------------------------------------------------------
 mapfile -t scenario_files < <(find "$HERE/scenarios" -maxdepth 1 -name '*.sh' | sort)
@@ -220,11 +246,29 @@ cp "$HERE/Pulumi.e2e.yaml" "$stack_file"
 p stack init "$stack" --secrets-provider passphrase >/dev/null
 stack_created=1
 p config set --stack "$stack" kubernetes:context "$context"
+# The gateway type: a Gateway the stack makes in istio-egress. Under a waypoint a ServiceEntry carries each in-cluster
+# server's host, which must then be a name outside the cluster domain (docs/gateways.md): <server>.<namespace>.example.com.
+case "$GATEWAY_TYPE" in
+    gateway-api) config_set gateway '{"type": "gateway-api", "namespace": "istio-egress", "name": "egress-gateway"}' ;;
+    waypoint) config_set gateway '{"type": "waypoint", "namespace": "istio-egress", "name": "waypoint"}' ;;
+esac
+if [[ "$GATEWAY_TYPE" == waypoint ]]; then
+    # shellcheck disable=SC2016 # ${...} below is JavaScript's
+    config_set destinations "$(config_get destinations | node -e '
+        const destinations = JSON.parse(require("fs").readFileSync(0, "utf8"));
+        console.log(JSON.stringify(destinations.map((d) => (d.server ? { ...d, host: `${d.server.name}.${d.server.namespace}.example.com` } : d))));')"
+fi
 run_hook configure
 
 gateway_namespace="$(config_get gateway.namespace)"
-gateway_selector="$(config_get gateway.selector | node -e 'console.log(Object.entries(JSON.parse(require("fs").readFileSync(0, "utf8"))).map(([k, v]) => `${k}=${v}`).join(","))')"
-gateway_deployed="$(config_get gateway.deploy)"
+if [[ "$GATEWAY_TYPE" == istio ]]; then
+    gateway_selector="$(config_get gateway.selector | node -e 'console.log(Object.entries(JSON.parse(require("fs").readFileSync(0, "utf8"))).map(([k, v]) => `${k}=${v}`).join(","))')"
+    gateway_deployed="$(config_get gateway.deploy)"
+else
+    # Istio labels the pods it runs for a Gateway with its name, and runs them only once the stack has declared it.
+    gateway_selector="gateway.networking.k8s.io/gateway-name=$(config_get gateway.name)"
+    gateway_deployed=true
+fi
 
 # --- never touch what isn't ours: stop before `pulumi up` if anything we would declare or delete exists ------------------
 # Every object the stack would declare, by the component's own naming (components/naming.ts claimedNames).
@@ -253,9 +297,11 @@ own_namespace() {
     [[ " ${created_namespaces[*]} " != *" $1 "* ]] || return 0
     k create namespace "$1" >/dev/null
     created_namespaces+=("$1")
-    k label namespace "$1" "$OWNED_LABEL" istio-injection=enabled >/dev/null
+    k label namespace "$1" "$OWNED_LABEL" "$client_mesh_label" >/dev/null
 }
-# A sidecar-injected curl client in namespace $1 (like the walkthrough's sleep pod).
+# How a client namespace joins the mesh: sidecars, or ambient mode (ztunnel) for a waypoint.
+if [[ "$GATEWAY_TYPE" == waypoint ]]; then client_mesh_label=istio.io/dataplane-mode=ambient; else client_mesh_label=istio-injection=enabled; fi
+# A curl client in namespace $1 (like the walkthrough's sleep pod), in the mesh by its namespace's label.
 curl_client() {
     sed "s/{{namespace}}/$1/" "$HERE/curl-client.yaml" | k apply -f - >/dev/null
 }
@@ -265,7 +311,12 @@ log "pulumi up"
 stack_deployed=1
 p up --stack "$stack" --yes --skip-preview
 
-[[ "$gateway_deployed" != true ]] || gateway_pod="$(k get pod -n "$gateway_namespace" -l "$gateway_selector" -o jsonpath='{.items[0].metadata.name}')"
+# A gateway the stack makes (the chart's, or one Istio deploys for its Gateway object) runs only after `pulumi up`.
+running_gateway_pod() {
+    gateway_pod="$(k get pod -n "$gateway_namespace" -l "$gateway_selector" --field-selector=status.phase=Running -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)"
+    [[ -n "$gateway_pod" ]]
+}
+[[ "$gateway_deployed" != true ]] || retry running_gateway_pod || fail "no running gateway pod ($gateway_selector in $gateway_namespace) after pulumi up"
 
 # The second preview must change nothing but the verify Job, which is replaced on every run by design (docs/verify.md).
 log "a second preview changes nothing (but the verify Job)"
@@ -277,6 +328,20 @@ node -e '
     const changed = steps.filter((s) => s.op !== "same" && !s.urn.endsWith("kubernetes:batch/v1:Job::egress-tls-verify"));
     if (changed.length > 0) { console.error(changed.map((s) => `${s.op} ${s.urn}`).join("\n")); process.exit(1); }' "$work/preview.json" \
     || fail "the second preview has changes (its --diff is above)"
+
+# Shared by scenarios: why the curl client in namespace $1 is not in the mesh as the gateway type needs, or nothing.
+# Sidecar clients run istio-proxy; ambient ones none, their traffic redirected to ztunnel (istio-cni then annotates the
+# pod ambient.istio.io/redirection=enabled).
+client_mesh_problem() {
+    local containers redirection
+    containers="$(k -n "$1" get pod -l app=curl -o jsonpath='{.items[*].spec.containers[*].name} {.items[*].spec.initContainers[*].name}')"
+    redirection="$(k -n "$1" get pod -l app=curl -o jsonpath='{.items[0].metadata.annotations.ambient\.istio\.io/redirection}')"
+    if [[ "$GATEWAY_TYPE" == waypoint ]]; then
+        [[ "$containers" != *istio-proxy* && "$redirection" == enabled ]] || echo "the curl client in $1 is not an ambient one (containers: $containers; redirection: ${redirection:-none})"
+    else
+        [[ "$containers" == *istio-proxy* ]] || echo "the curl client in $1 has no istio-proxy sidecar ($containers)"
+    fi
+}
 
 # Shared by scenarios: fetch http://<host> from the curl client in namespace $1; the last answer is in last_page.
 last_page=""
@@ -329,4 +394,4 @@ nothing_left() {
 }
 retry nothing_left || fail "left after destroy: $(leftovers | tr '\n' ' ')"
 log "destroy left nothing behind"
-log "PASS (scenarios: $(for file in "${selected[@]}"; do scenario_name "$file"; done | tr '\n' ' '))"
+log "PASS (gateway.type $GATEWAY_TYPE; scenarios: $(for file in "${selected[@]}"; do scenario_name "$file"; done | tr '\n' ' '))"

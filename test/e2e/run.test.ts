@@ -5,7 +5,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { resolveConfig } from "../../components/config";
-import { DEFAULTS } from "../../components/config/resolved";
+import { DEFAULTS, GATEWAY_TYPES } from "../../components/config/resolved";
 import { REPO_ROOT } from "../support/repoPaths";
 import { devStackArgs } from "../support/scenarios";
 
@@ -98,6 +98,15 @@ describe("the real-cluster e2e script (test/e2e/run.sh)", () => {
             const check = spawnSync("bash", ["-n", file], { encoding: "utf8" });
             assert.strictEqual(check.status, 0, `${file}: ${check.stderr}`);
         }
+    });
+
+    it("takes the gateway type as its argument, and refuses one that is not istio, gateway-api or waypoint before doing anything", () => {
+        const before = e2eStackFiles();
+        const run = spawnSync("bash", [SCRIPT, "ambient"], { env: { PATH: process.env.PATH, CLI_CALLS: cliCalls }, encoding: "utf8" });
+        assert.strictEqual(run.status, 2, run.stdout);
+        assert.match(run.stderr, /usage: run.sh \[istio\|gateway-api\|waypoint\] \(the gateway.type to test\), not "ambient"/);
+        assert.ok(!existsSync(cliCalls), "no CLI was called");
+        assert.deepStrictEqual(e2eStackFiles(), before);
     });
 
     it("refuses a shell older than bash 4.4 before doing anything", function () {
@@ -213,6 +222,11 @@ describe("the e2e workflow (.github/workflows/e2e.yml)", () => {
         const actions = steps.filter((s) => s.uses).map((s) => s.uses!);
         assert.ok(actions.length >= 4);
         for (const action of actions) assert.match(action, /^[\w-]+\/[\w-]+@[0-9a-f]{40}$/, action);
+    });
+
+    it("runs every gateway type, each with the run.sh argument that installs what it needs", () => {
+        assert.deepStrictEqual(workflow.jobs.e2e.strategy.matrix.gateway, [...GATEWAY_TYPES]);
+        assert.ok(steps.some((s) => s.run === 'bash test/e2e/run.sh "${{ matrix.gateway }}"'));
     });
 
     it("runs the two newest supported Istio minors, the newest being gateway.chartVersion's default", () => {

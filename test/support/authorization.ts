@@ -11,12 +11,18 @@
  * - pilot/pkg/security/authz/matcher/header.go (HostMatcher): hosts match case-insensitively.
  * - The same reference: on TCP traffic the HTTP-only fields cannot be processed; "for a DENY rule, missing attributes are
  *   treated as matches", while an ALLOW rule that needs them matches nothing (model.go checkError).
- * Whatever else a policy uses (ipBlocks, targetRef, other conditions) is refused, so nothing is judged by a guess.
+ * - The same reference, `targetRefs`: a policy that names a Gateway (group gateway.networking.k8s.io) applies to that
+ *   Gateway's proxy, which must be in the policy's namespace, instead of to workloads by selector; a waypoint honours
+ *   only this (ambient/usage/l7-features).
+ * Whatever else a policy uses (ipBlocks, targetRef, targetRefs to other kinds, other conditions) is refused, so nothing
+ * is judged by a guess.
  */
 
 export interface Workload {
     namespace: string;
     labels: { [label: string]: string };
+    /** The Gateway API Gateway whose proxy this is (a waypoint's, or a class `istio` Gateway's), if any. */
+    gateway?: string;
 }
 
 export interface AuthzRequest {
@@ -74,7 +80,7 @@ export interface AuthorizationPolicy {
     spec: {
         selector?: { matchLabels?: { [label: string]: string } };
         targetRef?: unknown;
-        targetRefs?: unknown;
+        targetRefs?: { group?: string; kind: string; name: string }[];
         action?: "ALLOW" | "DENY" | "AUDIT" | "CUSTOM";
         provider?: { name: string };
         rules?: Rule[];
@@ -174,7 +180,12 @@ export function ruleMatches(rule: Rule, request: AuthzRequest, action: string): 
 
 /** A policy applies to workloads in its namespace (every namespace from the root one) whose labels its selector holds. */
 export function selects(policy: AuthorizationPolicy, workload: Workload, rootNamespace: string): boolean {
-    if (policy.spec.targetRef !== undefined || policy.spec.targetRefs !== undefined) throw new Error("targetRef is not modelled");
+    if (policy.spec.targetRef !== undefined) throw new Error("targetRef is not modelled");
+    const { targetRefs } = policy.spec;
+    if (targetRefs !== undefined) {
+        if (!targetRefs.every((t) => t.kind === "Gateway" && t.group === "gateway.networking.k8s.io")) throw new Error("targetRefs other than Gateways are not modelled");
+        return policy.metadata.namespace === workload.namespace && targetRefs.some((t) => t.name === workload.gateway);
+    }
     const inScope = policy.metadata.namespace === workload.namespace || policy.metadata.namespace === rootNamespace;
     const labels = policy.spec.selector?.matchLabels ?? {};
     return inScope && Object.entries(labels).every(([key, value]) => workload.labels[key] === value);

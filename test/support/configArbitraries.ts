@@ -53,13 +53,18 @@ const optional = { requiredKeys: [] as never[] };
 
 const validConfig = fc.record({
     destinations: fc.uniqueArray(destination, { selector: (d) => d.name, minLength: 1, maxLength: 3 }),
-    gateway: fc.record({
-        namespace: label,
-        name: label,
-        selector: fc.constantFrom({ istio: "egressgateway" }, { app: "egress-gw" }, { "app.kubernetes.io/name": "gw" }),
-        deploy: fc.boolean(),
-        chartVersion: fc.constantFrom("1.31.1", "1.30.5"),
-    }, optional),
+    // `selector` and `deploy` belong to type istio (the default); the other types are mostly valid without them.
+    gateway: fc.oneof(
+        { weight: 3, arbitrary: fc.record({
+            type: fc.constant("istio"),
+            namespace: label,
+            name: label,
+            selector: fc.constantFrom({ istio: "egressgateway" }, { app: "egress-gw" }, { "app.kubernetes.io/name": "gw" }),
+            deploy: fc.boolean(),
+            chartVersion: fc.constantFrom("1.31.1", "1.30.5"),
+        }, optional) },
+        { weight: 1, arbitrary: fc.record({ type: fc.constantFrom("gateway-api", "waypoint"), namespace: label, name: label }, { requiredKeys: ["type"] }) },
+    ),
     routingNamespace: label,
     istioApiVersion: fc.constantFrom("networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3"),
     ca: fc.record({

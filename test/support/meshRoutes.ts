@@ -20,7 +20,8 @@ export function meshOf(runs: ProgramRun[], services: KubernetesService[], rootNa
         for (const r of run.registrations) {
             if (!r.type.startsWith("kubernetes:")) continue;
             const { kind, metadata, spec } = r.inputs;
-            if (ISTIO_KINDS.includes(kind)) objects.push({ kind, namespace: metadata.namespace, name: metadata.name, spec });
+            // A Gateway API Gateway is of another group: only networking.istio.io objects are Istio's networking config.
+            if (ISTIO_KINDS.includes(kind) && String(r.inputs.apiVersion).startsWith("networking.istio.io/")) objects.push({ kind, namespace: metadata.namespace, name: metadata.name, spec });
             if (kind === "Service") declared.push({ namespace: metadata.namespace, name: metadata.name });
         }
     }

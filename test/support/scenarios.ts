@@ -54,6 +54,17 @@ export function everythingArgs(): EgressTlsOriginationArgs {
     };
 }
 
+/**
+ * Every kind of destination through a gateway of `type`, at its default name and namespace. A waypoint's in-cluster
+ * servers get hosts outside the cluster domain (`<server>.example.com`), as a waypoint's ServiceEntry needs.
+ */
+export function gatewayTypeArgs(type: string, ca?: EgressTlsOriginationArgs["ca"]): EgressTlsOriginationArgs {
+    const args = everyKindOfDestinationArgs(ca);
+    if (type === "istio") return args;
+    const destinations = args.destinations.map((d) => (type === "waypoint" && d.server ? { ...d, host: `${d.server.name}.example.com` } : d));
+    return { ...args, destinations, gateway: { type } };
+}
+
 /** The stack config of a stack set up as docs/reuse.md asks: Secrets and ConfigMaps change in place. */
 export const MUTABLE_KUBERNETES_CONFIG: { [key: string]: string } = Object.fromEntries(MUTABILITY_SETTINGS.map(({ key }) => [`kubernetes:${key}`, "true"]));
 

@@ -31,7 +31,8 @@ export interface UpstreamTls {
     tlsKey?: string;
 }
 
-type ClientTls = { mode: string; credentialName: string; sni?: string; subjectAltNames?: string[] };
+/** An origination rule's TLS settings, as declared. */
+export type ClientTls = { mode: string; credentialName: string; sni?: string; subjectAltNames?: string[] };
 
 /** The one declared DestinationRule TLS setting with a credentialName for `host`:`port` (port-level wins, as in Istio). */
 function originationTls(run: ProgramRun, host: string, port: number): ClientTls {
@@ -54,7 +55,11 @@ function originationTls(run: ProgramRun, host: string, port: number): ClientTls 
  * `<credentialName>`'s tls.crt and tls.key.
  */
 export function declaredUpstreamTls(run: ProgramRun, gatewayNamespace: string, destination: { host: string; port: number }): UpstreamTls {
-    const tls = originationTls(run, destination.host, destination.port);
+    return upstreamTlsOf(run, gatewayNamespace, originationTls(run, destination.host, destination.port));
+}
+
+/** What Envoy is configured with for one origination rule's TLS settings, from the Secrets in the gateway's namespace. */
+export function upstreamTlsOf(run: ProgramRun, gatewayNamespace: string, tls: ClientTls): UpstreamTls {
     const secret = (name: string) => run.objectsOfKind("Secret").find((s) => s.inputs.metadata.namespace === gatewayNamespace && s.inputs.metadata.name === name);
     const caSecret = secret(`${tls.credentialName}-cacert`) ?? secret(tls.credentialName);
     const caCrt = caSecret && secretFiles(caSecret)["ca.crt"]?.toString("utf8");

@@ -20,13 +20,13 @@ credential_active() {
 }
 
 check() {
-    local routing_namespace entry host containers name
+    local routing_namespace entry host problem name
     routing_namespace="$(config_get routingNamespace)"
     [[ "$ROUTING_CLIENT" != "${routing_namespace:-default}" && "$ROUTING_CLIENT" != "$gateway_namespace" ]] \
         || fail "the client namespace $ROUTING_CLIENT must be neither the routing nor the gateway namespace"
     k -n "$ROUTING_CLIENT" rollout status deploy/curl --timeout="${TIMEOUT}s"
-    containers="$(k -n "$ROUTING_CLIENT" get pod -l app=curl -o jsonpath='{.items[*].spec.containers[*].name} {.items[*].spec.initContainers[*].name}')"
-    [[ "$containers" == *istio-proxy* ]] || fail "the client pod has no istio-proxy sidecar ($containers)"
+    problem="$(client_mesh_problem "$ROUTING_CLIENT")"
+    [[ -z "$problem" ]] || fail "$problem"
 
     requests_started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     for entry in "${hosts[@]}"; do

@@ -6,6 +6,7 @@ DEPLOYED_GATEWAY_NAMESPACE=egress-tls-e2e-gateway
 
 configure() {
     local chart=""
+    [[ "$GATEWAY_TYPE" == istio ]] || fail "gateway-deploy is for gateway type istio (Istio deploys a $GATEWAY_TYPE gateway itself)"
     [[ -z "${E2E_ISTIO_VERSION:-}" ]] || chart=", \"chartVersion\": \"$E2E_ISTIO_VERSION\""
     config_set gateway "{\"namespace\": \"$DEPLOYED_GATEWAY_NAMESPACE\", \"name\": \"egress-e2e\", \"selector\": {\"istio\": \"egress-e2e\"}, \"deploy\": true$chart}"
 }
