@@ -16,7 +16,7 @@ const TEST_TOOLS = ["nginx", "openssl", "curl"];
 const TEST_TOOLS_INSTALL = "sudo apt-get install -y nginx-light openssl curl";
 /** Debian puts nginx in /usr/sbin, which is not on an unprivileged user's PATH. */
 const SBIN_DIRS = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
-/** The engine must honour the `replacementTrigger` resource option that rotation relies on. */
+/** The engine must honour the `replacementTrigger` resource option: the verify Job and the dedicated gateway's Helm release use it. */
 const MIN_PULUMI_VERSION = "3.208.0";
 const PULUMI_INSTALL = "https://www.pulumi.com/docs/install/";
 
@@ -55,7 +55,7 @@ function testProblems(facts) {
  * @returns {string | undefined}
  */
 function pulumiProblem(versionOutput) {
-    const install = `Install the Pulumi CLI ${MIN_PULUMI_VERSION} or later (the engine must honour the replacementTrigger option that certificate rotation relies on): ${PULUMI_INSTALL}`;
+    const install = `Install the Pulumi CLI ${MIN_PULUMI_VERSION} or later (the engine must honour the replacementTrigger option: it re-runs the verify Job at every up and replaces the dedicated gateway's Helm release when gateway.selector changes): ${PULUMI_INSTALL}`;
     if (versionOutput === undefined) return `egress-tls: the Pulumi CLI (pulumi) is not on PATH. ${install}`;
     const version = /v?(\d+)\.(\d+)\.(\d+)/.exec(versionOutput);
     if (!version) return `egress-tls: cannot read the Pulumi CLI's version from "${versionOutput.trim()}". ${install}`;
