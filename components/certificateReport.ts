@@ -8,7 +8,7 @@ export interface ReportedCertificate {
     /** Its name in the `certificates` output: `ca-<generation>`, `server`, `client`, `caCertPem[<i>]`. */
     name: string;
     pem: string;
-    /** Brought by the operator: its owner renews it, not `pulumi up --refresh`. */
+    /** Brought by the operator: its owner renews it; `pulumi up` re-issues only the component's own. */
     brought: boolean;
 }
 

@@ -31,7 +31,7 @@ export interface SignedKeyPair extends KeyPair {
 export interface NamedCertificate {
     name: string;
     pem: pulumi.Output<string>;
-    /** Brought by the operator (`caCertPem`): renewed by its owner, not by `pulumi up --refresh`. */
+    /** Brought by the operator (`caCertPem`): renewed by its owner, not by this program's `pulumi up`. */
     brought: boolean;
 }
 
