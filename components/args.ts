@@ -29,7 +29,10 @@ export interface AllowedCaller {
 
 /** One external service that mesh workloads reach over plain HTTP and the egress gateway reaches over TLS. */
 export interface Destination {
-    /** Short name (DNS-1123 label). Names the subset and the Istio objects: `egressgateway-for-<name>`, `originate-tls-for-<name>`. */
+    /**
+     * Short name (DNS-1123 label). Names the subset and the Istio objects: `egressgateway-for-<name>`,
+     * `originate-tls-for-<name>` (`<name>` as `<namePrefix>-<name>` with `namePrefix`).
+     */
     name: string;
     /**
      * DNS name of the service, as workloads call it and as its certificate's subjectAltName carries it. Never an IP
@@ -45,7 +48,7 @@ export interface Destination {
      * Name the origination DestinationRule gives as `credentialName`. The gateway reads `<credentialName>-cacert` for SIMPLE
      * and `<credentialName>` for MUTUAL, in the gateway's namespace. Must not be a name Istio or Helm owns there:
      * `cacerts`, anything starting with `istio`, `prometheus` or `sh.helm.release.v1.` (see docs/security.md).
-     * Default: `client-credential-<name>`.
+     * Default: `client-credential-<name>` (`client-credential-<namePrefix>-<name>` with `namePrefix`).
      */
     credentialName?: string;
     /**
@@ -88,8 +91,8 @@ export interface EgressGateway {
      */
     namespace?: string;
     /**
-     * Name of the gateway: its Service and the Istio Gateway object (`istio`), or the Gateway API Gateway (`gateway-api`,
-     * `waypoint`). Default: `istio-egressgateway` (`istio`), `egress-gateway` (`gateway-api`), `waypoint` (`waypoint`).
+     * Name of the gateway: its Service and the Istio Gateway object (`istio`; the object is `<namePrefix>-<name>` with
+     * `namePrefix`), or the Gateway API Gateway (`gateway-api`, `waypoint`). Default: `istio-egressgateway` (`istio`), `egress-gateway` (`gateway-api`), `waypoint` (`waypoint`).
      */
     name?: string;
     /** Labels of the gateway's pods; `istio` only. Default: `{istio: egressgateway}`. */
@@ -163,7 +166,10 @@ export interface EgressTlsOriginationArgs {
      * arrives. Default: `false`.
      */
     verify?: boolean;
-    /** Sidecar-injected namespace the component creates for the verify Job. Default: `egress-tls-verify`, after `namePrefix`. */
+    /**
+     * Namespace the component creates for the verify Job: sidecar-injected, or ambient with gateway type `waypoint`.
+     * Default: `egress-tls-verify`, or `<namePrefix>-egress-tls-verify` with `namePrefix`.
+     */
     verifyNamespace?: string;
     /**
      * The mesh's trust domain (`meshConfig.trustDomain`): callers' identities at the gateway are
