@@ -305,6 +305,15 @@ if [[ "$GATEWAY_TYPE" == waypoint ]]; then client_mesh_label=istio.io/dataplane-
 curl_client() {
     sed "s/{{namespace}}/$1/" "$HERE/curl-client.yaml" | k apply -f - >/dev/null
 }
+# A scenario's usual prepare: a curl client in a namespace of its own, which the script creates.
+own_curl_client() {
+    own_namespace "$1"
+    curl_client "$1"
+}
+# A scenario's check starts by waiting for its curl client in namespace $1 to be ready.
+curl_client_ready() {
+    k -n "$1" rollout status deploy/curl --timeout="${TIMEOUT}s"
+}
 run_hook prepare
 
 log "pulumi up"

@@ -3,10 +3,7 @@
 ROUTING_CLIENT=egress-tls-e2e-client
 client_namespaces+=("$ROUTING_CLIENT")
 
-prepare() {
-    own_namespace "$ROUTING_CLIENT"
-    curl_client "$ROUTING_CLIENT"
-}
+prepare() { own_curl_client "$ROUTING_CLIENT"; }
 
 gateway_logged() {
     local logs
@@ -24,7 +21,7 @@ check() {
     routing_namespace="$(config_get routingNamespace)"
     [[ "$ROUTING_CLIENT" != "${routing_namespace:-default}" && "$ROUTING_CLIENT" != "$gateway_namespace" ]] \
         || fail "the client namespace $ROUTING_CLIENT must be neither the routing nor the gateway namespace"
-    k -n "$ROUTING_CLIENT" rollout status deploy/curl --timeout="${TIMEOUT}s"
+    curl_client_ready "$ROUTING_CLIENT"
     problem="$(client_mesh_problem "$ROUTING_CLIENT")"
     [[ -z "$problem" ]] || fail "$problem"
 

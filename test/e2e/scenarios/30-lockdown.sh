@@ -6,10 +6,7 @@ configure() {
     config_set lockdown "{\"namespaces\": [\"$LOCKED_CLIENT\"]}"
 }
 
-prepare() {
-    own_namespace "$LOCKED_CLIENT"
-    curl_client "$LOCKED_CLIENT"
-}
+prepare() { own_curl_client "$LOCKED_CLIENT"; }
 
 # A TLS connection straight to the host's port, around the mesh route (port 80 only): the NetworkPolicy must drop it.
 direct_refused() {
@@ -18,7 +15,7 @@ direct_refused() {
 
 check() {
     local entry host port
-    k -n "$LOCKED_CLIENT" rollout status deploy/curl --timeout="${TIMEOUT}s"
+    curl_client_ready "$LOCKED_CLIENT"
     for entry in "${hosts[@]}"; do
         host="${entry% *}"
         port="${entry#* }"

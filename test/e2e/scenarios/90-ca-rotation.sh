@@ -3,10 +3,7 @@
 ROTATION_CLIENT=egress-tls-e2e-rotation
 client_namespaces+=("$ROTATION_CLIENT")
 
-prepare() {
-    own_namespace "$ROTATION_CLIENT"
-    curl_client "$ROTATION_CLIENT"
-}
+prepare() { own_curl_client "$ROTATION_CLIENT"; }
 
 # Requests every destination over and over until the file $1 exists; each failed request is a line in the file $2.
 probe_until() {
@@ -54,7 +51,7 @@ rotation_step() {
 
 check() {
     local before after
-    k -n "$ROTATION_CLIENT" rollout status deploy/curl --timeout="${TIMEOUT}s"
+    curl_client_ready "$ROTATION_CLIENT"
     before="$(certificate_fingerprints)"
     rotation_step "step 1 (trust generation 2)" '{"generations": ["1", "2"], "issuer": "1"}'
     after="$(certificate_fingerprints)"

@@ -124,12 +124,11 @@ configure() {
 }
 
 prepare() {
-    own_namespace "$ALLOWED_FROM_LISTED_NAMESPACE"
-    curl_client "$ALLOWED_FROM_LISTED_NAMESPACE"
+    own_curl_client "$ALLOWED_FROM_LISTED_NAMESPACE"
     own_namespace "$ALLOWED_FROM_UNLISTED_NAMESPACE"
 }
 
 check() {
-    k -n "$ALLOWED_FROM_LISTED_NAMESPACE" rollout status deploy/curl --timeout="${TIMEOUT}s" >/dev/null
+    curl_client_ready "$ALLOWED_FROM_LISTED_NAMESPACE" >/dev/null
     CLIENT_NAMESPACE="$ALLOWED_FROM_LISTED_NAMESPACE" GATEWAY_NAMESPACE="$gateway_namespace" GATEWAY_SELECTOR="$gateway_selector" allowed_from_check
 }
