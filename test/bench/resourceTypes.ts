@@ -1,5 +1,4 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { cheapProviders } from "../support/cheapProviders";
 import { runProgram } from "../support/harness";
@@ -20,7 +19,6 @@ const ROUNDS = 3;
 type Make = (name: string, inputs: any) => unknown;
 /** The classes of the resources the component registers for in-cluster destinations. */
 const RESOURCE_CLASSES: { [type: string]: Make } = {
-    "random:index/randomId:RandomId": (name, inputs) => new random.RandomId(name, inputs),
     "tls:index/privateKey:PrivateKey": (name, inputs) => new tls.PrivateKey(name, inputs),
     "tls:index/selfSignedCert:SelfSignedCert": (name, inputs) => new tls.SelfSignedCert(name, inputs),
     "tls:index/certRequest:CertRequest": (name, inputs) => new tls.CertRequest(name, inputs),
