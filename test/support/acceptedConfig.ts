@@ -1,7 +1,7 @@
 import { EgressTlsOriginationArgs } from "../../components";
 import { ConfigError, resolveConfig } from "../../components/config";
 import { readStackConfig } from "../../components/stackConfig";
-import { Path } from "./configPaths";
+import { Path, Schema } from "./configPaths";
 import { COMPONENT, everythingArgs } from "./scenarios";
 
 // Which config keys the program accepts, learnt from the program itself: the validation is probed with an unknown key
@@ -74,6 +74,17 @@ function acceptedBelow(base: unknown, at: Path): string[] {
 /** Every config path the component accepts, containers (`gateway`, `destinations[].server`) and leaves alike. */
 export function acceptedComponentPaths(): string[] {
     return acceptedBelow(everythingArgs(), []);
+}
+
+/** The accepted paths as a Schema (test/support/configPaths.ts): each key under its parent's path, `destinations[].server` → `name`, …. */
+export function acceptedComponentSchema(): Schema {
+    const schema: { [parent: string]: string[] } = {};
+    for (const path of acceptedComponentPaths()) {
+        const split = path.lastIndexOf(".");
+        const [parent, key] = split < 0 ? ["", path] : [path.slice(0, split), path.slice(split + 1)];
+        (schema[parent] ??= []).push(key);
+    }
+    return schema;
 }
 
 /** The stack config keys the program reads (without the `egress-tls:` namespace). */
