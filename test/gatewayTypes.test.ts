@@ -124,6 +124,22 @@ describe("GET http://<host>/ followed through the declared objects alone, for ea
             assert.throws(() => traceRequest(complete, CLIENTS.istio, PARTNER.host), /no VirtualService for api.partner.example.org/);
         });
 
+        it("waypoint: with a listener that does not admit the routing namespace (no allowedRoutes, as before, or a Selector for another)", async () => {
+            const withListener = async (allowedRoutes: object | undefined) => {
+                const run = await runOf("waypoint");
+                return programRun(run.registrations.map((r) => r.inputs?.kind !== "Gateway" ? r : {
+                    ...r, inputs: { ...r.inputs, spec: { ...r.inputs.spec, listeners: [{ name: "mesh", port: 15008, protocol: "HBONE", allowedRoutes }] } },
+                }));
+            };
+            const denied = /waypoint istio-egress\/waypoint does not accept ServiceEntry default\/partner-external: .* \(WaypointAttachmentDenied\)/;
+            const unlisted = await withListener(undefined);
+            assert.throws(() => traceRequest(unlisted, CLIENTS.waypoint, PARTNER.host), denied);
+            const elsewhere = await withListener({ namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": "istio-egress" } } } });
+            assert.throws(() => traceRequest(elsewhere, CLIENTS.waypoint, PARTNER.host), denied);
+            const open = await withListener({ namespaces: { from: "All" } });
+            assert.doesNotThrow(() => traceRequest(open, CLIENTS.waypoint, PARTNER.host));
+        });
+
         it("istio: without istioctl's gateway to run the Gateway object", async () => {
             const complete = await runOf("istio");
             assert.throws(() => traceRequest(complete, CLIENTS.istio, PARTNER.host), /nothing runs istio-egressgateway.istio-system/);

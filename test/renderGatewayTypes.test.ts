@@ -80,8 +80,14 @@ describe("Gateway API specs (gateway.type gateway-api)", () => {
 });
 
 describe("waypoint specs (gateway.type waypoint)", () => {
-    it("Gateway: class istio-waypoint with the HBONE listener on 15008, as istioctl waypoint apply makes it", () => {
-        assert.deepStrictEqual(renderWaypointGateway(), { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] });
+    it("Gateway: class istio-waypoint with the HBONE listener on 15008, as istioctl waypoint apply makes it, open to the routing namespace alone", () => {
+        assert.deepStrictEqual(renderWaypointGateway("default"), {
+            gatewayClassName: "istio-waypoint",
+            listeners: [{
+                name: "mesh", port: 15008, protocol: "HBONE",
+                allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } } },
+            }],
+        });
     });
 
     it("ServiceEntry: bound to the waypoint by label, port 80 HTTP with the TLS port as targetPort", () => {

@@ -22,7 +22,7 @@ export const waypointRendering: GatewayRendering = {
         const routing: RoutingContext = { ...context, gatewayReady: [namespace] };
         const waypoint = customObject(routing, childName(context.component, "gateway"),
             { apiVersion: GATEWAY_API_VERSIONS.gateway, kind: "Gateway" },
-            { name: gateway.name, namespace: gateway.namespace, labels: WAYPOINT_GATEWAY_LABELS }, renderWaypointGateway(), [namespace]);
+            { name: gateway.name, namespace: gateway.namespace, labels: WAYPOINT_GATEWAY_LABELS }, renderWaypointGateway(context.config.routingNamespace), [namespace]);
         // A waypoint's ServiceAccount is named after its Gateway.
         const reader = credentialReader(routing, objectNames.gatewayWorkload(gateway));
         const credentialsReady: RoutingContext = { ...routing, gatewayReady: [namespace, ...reader] };

@@ -10,18 +10,28 @@ export const HBONE_PORT = 15008;
 /** The namespace label that puts pods in ambient mode (ztunnel captures their traffic). */
 export const AMBIENT_NAMESPACE_LABELS = { "istio.io/dataplane-mode": "ambient" };
 
-/** What `istioctl waypoint apply --for service` declares: class `istio-waypoint`, one HBONE listener. */
-export function renderWaypointGateway(): IGateway["spec"] {
+/**
+ * What `istioctl waypoint apply --for service` declares (class `istio-waypoint`, one HBONE listener), plus which namespace
+ * may bind to it: the routing namespace, where the ServiceEntries live. istiod judges a `istio.io/use-waypoint` binding by
+ * the HBONE listener's `allowedRoutes`, `Same` (the waypoint's namespace) when it has none, and ignores a denied one
+ * (`AllowsAttachmentFromNamespace`, pilot/pkg/serviceregistry/ambient/waypoints.go). `Selector` on the label Kubernetes
+ * sets on every namespace, as Istio's TestWaypointAsEgressGateway does, and not `All`: any namespace could then send its
+ * services through the egress waypoint, with its credentials.
+ */
+export function renderWaypointGateway(routingNamespace: string): IGateway["spec"] {
     return {
         gatewayClassName: "istio-waypoint",
-        listeners: [{ name: "mesh", port: HBONE_PORT, protocol: "HBONE" }],
+        listeners: [{
+            name: "mesh", port: HBONE_PORT, protocol: "HBONE",
+            allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": routingNamespace } } } },
+        }],
     };
 }
 
 /** The Gateway's labels: the waypoint handles traffic addressed to services (ServiceEntries), as an egress gateway does. */
 export const WAYPOINT_GATEWAY_LABELS = { "istio.io/waypoint-for": "service" };
 
-/** The ServiceEntry labels that send its traffic through the waypoint, wherever the ServiceEntry lives. */
+/** The ServiceEntry labels that send its traffic through the waypoint, which accepts them from the routing namespace only. */
 export function waypointBindingLabels(gateway: ResolvedGateway): { [label: string]: string } {
     return { "istio.io/use-waypoint": gateway.name, "istio.io/use-waypoint-namespace": gateway.namespace };
 }

@@ -1,3 +1,4 @@
+import { listenerAdmits, namespaceLabels, NamespaceLabels, waypointAllowsAttachment } from "./allowedRoutes";
 import { destinationRuleFor, gatewaysSelecting, isExportedTo, KubernetesService, MeshConfig, routesFor } from "./configLookup";
 import { ProgramRun, Registration } from "./harness";
 import { meshOf } from "./meshRoutes";
@@ -79,6 +80,11 @@ function gatewayApiKind(run: ProgramRun, kind: string): Registration[] {
     return run.objectsOfKind(kind).filter((r) => String(r.inputs.apiVersion).startsWith("gateway.networking.k8s.io/"));
 }
 
+/** Namespace `name` with its labels: those the program declares on it, if it declares it, and the one Kubernetes sets. */
+function namespaceOf(run: ProgramRun, name: string): NamespaceLabels {
+    return namespaceLabels(name, run.objectsOfKind("Namespace").find((n) => n.inputs.metadata.name === name)?.inputs.metadata.labels);
+}
+
 /** `name.namespace.svc.cluster.local` → its parts. */
 function serviceParts(host: string): { name: string; namespace: string } | undefined {
     const match = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(host);
@@ -135,8 +141,7 @@ function gatewayApiForward(run: ProgramRun, proxy: GatewayProxy, host: string, p
     if (listener.tls?.mode !== "Terminate" || listener.tls?.options?.["gateway.istio.io/tls-terminate-mode"] !== "ISTIO_MUTUAL") {
         fail(hops, `listener ${listener.name} does not terminate Istio mutual TLS`);
     }
-    const from = listener.allowedRoutes?.namespaces?.from ?? "Same";
-    const route = gatewayApiKind(run, "HTTPRoute").find((r) => (from === "All" || ns(r) === ns(gateway))
+    const route = gatewayApiKind(run, "HTTPRoute").find((r) => listenerAdmits(listener, ns(gateway), namespaceOf(run, ns(r)))
         && r.inputs.spec.parentRefs.some((p: any) => (p.kind ?? "Gateway") === "Gateway" && p.name === gateway.inputs.metadata.name
             && (p.namespace ?? ns(r)) === ns(gateway) && (p.sectionName === undefined || p.sectionName === listener.name))
         && (r.inputs.spec.hostnames ?? ["*"]).some((h: string) => hostMatches(h, host)));
@@ -189,6 +194,9 @@ function ambientToWaypoint(run: ProgramRun, client: MeshClient, host: string, ho
     if (!waypoint || waypoint.inputs.spec.gatewayClassName !== "istio-waypoint"
         || !waypoint.inputs.spec.listeners.some((l: any) => l.protocol === "HBONE" && l.port === 15008)) {
         fail(hops, `${named(entry)} names waypoint ${waypointNamespace}/${waypointName}, and no istio-waypoint Gateway with an HBONE listener on 15008 is there`);
+    }
+    if (!waypointAllowsAttachment(waypoint.inputs.spec, waypointNamespace, namespaceOf(run, ns(entry)))) {
+        fail(hops, `waypoint ${waypointNamespace}/${waypointName} does not accept ${named(entry)}: its HBONE listener's allowedRoutes exclude ${ns(entry)} (WaypointAttachmentDenied)`);
     }
     const targetPort = port.targetPort ?? port.number;
     hops.push(`${named(entry)}: ${host}:${MESH_PORT} (targetPort ${targetPort}) via waypoint ${waypointNamespace}/${waypointName} (HBONE 15008)`);
