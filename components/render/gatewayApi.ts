@@ -14,7 +14,11 @@ export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 /** Gateway and HTTPRoute are GA (`v1`); ReferenceGrant as Istio's docs declare it, served by every Gateway API release since 0.6. */
 export const GATEWAY_API_VERSIONS = { gateway: `${GATEWAY_API_GROUP}/v1`, httpRoute: `${GATEWAY_API_GROUP}/v1`, referenceGrant: `${GATEWAY_API_GROUP}/v1beta1` };
 
-/** Istio makes the deployed gateway's Service a ClusterIP one: only mesh workloads call an egress gateway. */
+/**
+ * Istio makes the deployed gateway's Service a ClusterIP one (else a LoadBalancer): only mesh workloads call an egress
+ * gateway. Istio reports the annotation deprecated (Accepted: False, DeprecatedField) yet still reads it, and reads no
+ * replacement on every Istio this type supports (docs/gateways.md).
+ */
 export const EGRESS_GATEWAY_ANNOTATIONS = { "networking.istio.io/service-type": "ClusterIP" };
 
 /**
