@@ -47,6 +47,13 @@ export const objectNames = {
     /** The Secret Istio's SDS reads for `credentialName`: the CA-only one for SIMPLE, `<name>` itself for MUTUAL. */
     credentialSecret: (d: ResolvedDestination) => (d.mode === "MUTUAL" ? d.credentialName : caOnlyCredentialSecret(d.credentialName)),
     caOnlyCredentialSecret,
+    /**
+     * Every Secret name a credential occupies in the gateway namespace: SIMPLE or MUTUAL, Istio asks SDS for
+     * `<name>-cacert` as the validation context and falls back to `<name>` (istio/istio
+     * pilot/pkg/security/model/authentication.go `CredentialName + SdsCaSuffix`; pilot/pkg/credentials/kube/secrets.go
+     * `GetCaCert`), so a destination that declares either one can make another trust its CA.
+     */
+    credentialSecretNames: (credentialName: string) => [credentialName, caOnlyCredentialSecret(credentialName)],
     /** The destination's subset of the gateway host: unique per instance, as Istio merges every rule for that host. */
     subset: (d: ResolvedDestination) => d.objectName,
     gatewayDestinationRule: (d: ResolvedDestination) => `egressgateway-for-${d.objectName}`,
@@ -76,8 +83,8 @@ export interface NameClaim {
 }
 
 /**
- * Every cluster-wide name the instance takes: each Kubernetes object it declares, each host it routes, each subset of
- * the gateway host. Two instances may share none of them.
+ * Every cluster-wide name the instance takes: each Kubernetes object it declares, both Secret names Istio reads for each
+ * credential (declared or not), each host it routes, each subset of the gateway host. Two instances may share none of them.
  */
 export function claimedNames(config: ResolvedConfig): NameClaim[] {
     const gatewayNs = config.gateway.namespace;
@@ -87,7 +94,7 @@ export function claimedNames(config: ResolvedConfig): NameClaim[] {
         const field = `destinations[${i}]`;
         claims.push(
             { claim: `host ${d.host}`, field: `${field}.host` },
-            { claim: `Secret ${gatewayNs}/${objectNames.credentialSecret(d)}`, field: `${field}.credentialName` },
+            ...objectNames.credentialSecretNames(d.credentialName).map((name) => ({ claim: `Secret ${gatewayNs}/${name}`, field: `${field}.credentialName` })),
             { claim: `DestinationRule ${gatewayNs}/${objectNames.originationDestinationRule(d)}`, field: `${field}.name` },
             ...gatewayClaims.perDestination(config, d, field),
         );

@@ -28,6 +28,20 @@ async function runTeams(a: EgressTlsOriginationArgs, b: EgressTlsOriginationArgs
     }, cheapProviders);
 }
 
+/** Declares instance `a`, then `b`, in one program: what declaring `b` threw, and the run. */
+async function secondInstanceFailure(a: EgressTlsOriginationArgs, b: EgressTlsOriginationArgs): Promise<{ failure: unknown; run: ProgramRun }> {
+    let failure: unknown;
+    const run = await runProgram(() => {
+        new EgressTlsOrigination("team-a", a);
+        try {
+            new EgressTlsOrigination("team-b", b);
+        } catch (error) {
+            failure = error;
+        }
+    }, cheapProviders);
+    return { failure, run };
+}
+
 function duplicates(names: string[]): string[] {
     return names.filter((name, i) => names.indexOf(name) !== i);
 }
@@ -81,15 +95,7 @@ describe("two instances sharing one egress gateway in one program", () => {
     }
 
     it("refuses the second of two instances without namePrefix, naming the field, before it registers anything", async () => {
-        let failure: unknown;
-        const run = await runProgram(() => {
-            new EgressTlsOrigination("team-a", team(undefined, "pay", "api.pay.example.com"));
-            try {
-                new EgressTlsOrigination("team-b", team(undefined, "shop", "api.shop.example.com"));
-            } catch (error) {
-                failure = error;
-            }
-        }, cheapProviders);
+        const { failure, run } = await secondInstanceFailure(team(undefined, "pay", "api.pay.example.com"), team(undefined, "shop", "api.shop.example.com"));
         assert.ok(failure instanceof ConfigError);
         assert.strictEqual(failure.field, "namePrefix");
         assert.match(failure.message, /Gateway default\/istio-egressgateway is already taken by instance "team-a"/);
@@ -97,17 +103,24 @@ describe("two instances sharing one egress gateway in one program", () => {
     });
 
     it("refuses two instances that route one host, whatever their prefixes", async () => {
-        let failure: unknown;
-        await runProgram(() => {
-            new EgressTlsOrigination("team-a", team("team-a", "pay", "api.pay.example.com"));
-            try {
-                new EgressTlsOrigination("team-b", team("team-b", "pay", "api.pay.example.com"));
-            } catch (error) {
-                failure = error;
-            }
-        }, cheapProviders);
+        const { failure } = await secondInstanceFailure(team("team-a", "pay", "api.pay.example.com"), team("team-b", "pay", "api.pay.example.com"));
         assert.ok(failure instanceof ConfigError);
         assert.strictEqual(failure.field, "destinations[0].host");
+    });
+
+    it("refuses a MUTUAL and a SIMPLE destination with one credentialName, in either order: Istio reads <name>-cacert for both", async () => {
+        // MUTUAL `pay` declares Secret pay, SIMPLE `pay` declares pay-cacert: no object twice, yet the MUTUAL
+        // destination's validation context would be the SIMPLE one's CA (pilot/pkg/security/model/authentication.go).
+        const withCredential = (prefix: string, host: string, mode: string): EgressTlsOriginationArgs => ({
+            ...team(prefix, "pay", host),
+            destinations: [{ name: "pay", host, mode, caCertPem: OUTSIDE_CA_PEM, credentialName: "pay" }],
+        });
+        for (const [first, second] of [["MUTUAL", "SIMPLE"], ["SIMPLE", "MUTUAL"]]) {
+            const { failure } = await secondInstanceFailure(withCredential("team-a", "api.pay.example.com", first), withCredential("team-b", "api.pay-b.example.com", second));
+            assert.ok(failure instanceof ConfigError, `${first} then ${second}`);
+            assert.strictEqual(failure.field, "destinations[0].credentialName");
+            assert.match(failure.message, /Secret istio-system\/pay is already taken by instance "team-a"/);
+        }
     });
 });
 

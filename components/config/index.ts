@@ -29,7 +29,7 @@ function credentialName(value: unknown, field: string, objectName: string): stri
     const name = dnsName(value ?? objectNames.defaultCredentialName(objectName), field);
     const caOnlySecret = objectNames.caOnlyCredentialSecret(name);
     if (caOnlySecret.length > 253) throw new ConfigError(field, `${shown(name)} leaves no room for the "${caOnlySecret.slice(name.length)}" suffix`);
-    for (const secretName of credentialSecretNames(name)) rejectReservedSecretName(secretName, field);
+    for (const secretName of objectNames.credentialSecretNames(name)) rejectReservedSecretName(secretName, field);
     return name;
 }
 
@@ -143,15 +143,10 @@ function rejectDuplicateServers(destinations: ResolvedDestination[]): void {
     rejectDuplicates(servers, (i) => `destinations[${i}].server.name`, "server");
 }
 
-/** The Secret names a credential occupies in the gateway namespace, claimed or read by Istio. */
-function credentialSecretNames(credential: string): string[] {
-    return [credential, objectNames.caOnlyCredentialSecret(credential)];
-}
-
 function rejectCredentialCollisions(destinations: ResolvedDestination[]): void {
     const owner = new Map<string, number>();
     destinations.forEach((destination, index) => {
-        for (const secretName of credentialSecretNames(destination.credentialName)) {
+        for (const secretName of objectNames.credentialSecretNames(destination.credentialName)) {
             const first = owner.get(secretName);
             if (first !== undefined && first !== index) {
                 throw new ConfigError(
