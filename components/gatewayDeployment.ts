@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedGateway } from "./config";
-import { childName } from "./naming";
+import { aliasesFrom, gatewayReleaseNames } from "./naming";
 import { componentNamespace, ChildContext } from "./namespaces";
 import { GATEWAY_CHART, renderGatewayValues } from "./render/gatewayValues";
 
@@ -18,7 +18,8 @@ function selectorTrigger(selector: { [label: string]: string }): string {
 export function deployGateway(context: ChildContext, gateway: ResolvedGateway): pulumi.Resource[] {
     // No `istio-injection` label: the chart's pods ask for gateway injection themselves, and `disabled` would refuse it.
     const namespace = componentNamespace(context, gateway.namespace);
-    const release = new k8s.helm.v3.Release(childName(context.component, "gateway-chart"), {
+    const releaseNames = gatewayReleaseNames(context.component, gateway);
+    const release = new k8s.helm.v3.Release(releaseNames.name, {
         name: gateway.name,
         chart: GATEWAY_CHART.chart,
         version: gateway.chartVersion,
@@ -32,7 +33,12 @@ export function deployGateway(context: ChildContext, gateway: ResolvedGateway): 
         // one takes its name (the provider's own Diff would create first: helm_release.go). A stack deployed before this
         // trigger existed has none in its state, and an absent trigger replaces nothing (step_generator.go).
         replacementTrigger: selectorTrigger(gateway.selector),
+        // Only a replacement under this resource's name is delete-first: a new gateway.name or namespace is a new
+        // resource (gatewayReleaseNames), created before the old release goes. Through the alias, a state saved under
+        // the former name is still this resource: an upgrade from it that also renames the gateway is delete-first
+        // (docs/upgrading.md).
         deleteBeforeReplace: true,
+        aliases: aliasesFrom(releaseNames.previous, releaseNames.name),
     });
     return [namespace, release];
 }

@@ -192,6 +192,17 @@ export const fixedObjectChildNames = {
     serverObject: (component: string, server: ResolvedServer, suffix: string) => childName(component, "server", server.namespace, server.name, suffix),
 };
 
+/**
+ * The Pulumi name of the gateway's Helm release, after the release's namespace and name: a new `gateway.name` or
+ * `gateway.namespace` makes it a new resource, which the engine creates before deleting the old one (step_generator.go:
+ * creates and updates first, deletes last), where a replacement under one name follows `deleteBeforeReplace`, which a new
+ * `gateway.selector` needs. `previous` is the name it had before (`<component>-gateway-chart`), kept as an alias.
+ */
+export function gatewayReleaseNames(component: string, gateway: Pick<ResolvedGateway, "namespace" | "name">): { name: string; previous: string } {
+    const previous = childName(component, "gateway-chart");
+    return { name: childName(previous, gateway.namespace, gateway.name), previous };
+}
+
 /** The names those children had before (`<component>-<destination>-<suffix>`), kept as aliases so deployed stacks keep them. */
 export function formerDestinationChildName(component: string, d: ResolvedDestination, suffix: string): string {
     return childName(component, d.name, suffix);

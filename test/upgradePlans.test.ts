@@ -130,19 +130,47 @@ describe("what pulumi up does to the dev stack (the planner over two runs)", () 
 });
 
 describe("what pulumi up does to a deployed gateway (the planner over two runs)", () => {
-    const args = (selector: { [label: string]: string }): EgressTlsOriginationArgs => ({
+    const args = (selector: { [label: string]: string }, where: { namespace?: string; name?: string } = {}): EgressTlsOriginationArgs => ({
         ...devStackArgs(),
         ca: ecdsaCaArgs(),
-        gateway: { namespace: "egress", name: "egress-gw", selector, deploy: true, chartVersion: "1.28.0" },
+        gateway: { namespace: "egress", name: "egress-gw", ...where, selector, deploy: true, chartVersion: "1.28.0" },
     });
-    const run = (selector: { [label: string]: string }, provider: ProviderFn) => runComponent(args(selector), provider);
+    const run = (selector: { [label: string]: string }, provider: ProviderFn, where: { namespace?: string; name?: string } = {}) => runComponent(args(selector, where), provider);
     const MUTABLE = { "kubernetes:enableSecretMutable": "true", "kubernetes:enableConfigMapMutable": "true" };
+    const SELECTOR = { app: "egress-gw" };
+    const releaseSteps = (plan: Plan) => plan.steps.filter((s) => s.type === TYPES.release)
+        .map((s) => `${s.op}${s.deleteFirst ? " (delete first)" : ""} ${s.registration.inputs.namespace}/${s.registration.inputs.name}`);
+    /** The run as main deployed it, when the release's Pulumi name was `<component>-gateway-chart` whatever the gateway. */
+    const asDeployedBeforeReleaseNames = (deployed: ProgramRun) => programRun(deployed.registrations.map((r) => r.type !== TYPES.release ? r
+        : { ...r, name: `${COMPONENT}-gateway-chart`, urn: r.urn.replace(/::[^:]*$/, `::${COMPONENT}-gateway-chart`), aliases: [] }));
 
     it("a gateway.selector change replaces the Helm release, uninstalling the old one first", async () => {
         const plan = planUp({ run: await run({ app: "egress-gw" }, cheapProviders), config: MUTABLE }, { run: await run({ app: "egress-gw", tier: "egress" }, cheapProviders), config: MUTABLE });
         const [release] = plan.steps.filter((s) => s.type === TYPES.release);
         assert.deepStrictEqual([release.op, release.deleteFirst, release.reasons], ["replace", true, ["replacementTrigger"]]);
         assert.deepStrictEqual(plan.collisions, []);
+    });
+
+    const moves: [string, { namespace?: string; name?: string }][] = [["gateway.name", { name: "egress-gw-2" }], ["gateway.namespace", { namespace: "egress-2" }]];
+    for (const [field, where] of moves) {
+        it(`a ${field} change installs the new release before it uninstalls the old one`, async () => {
+            const plan = planUp({ run: await run(SELECTOR, cheapProviders), config: MUTABLE }, { run: await run(SELECTOR, cheapProviders, where), config: MUTABLE });
+            // A new Pulumi name, so a create (the engine's creates run first) and a delete (deletes run last).
+            const moved = { namespace: "egress", name: "egress-gw", ...where };
+            assert.deepStrictEqual(releaseSteps(plan), [`create ${moved.namespace}/${moved.name}`, "delete egress/egress-gw"]);
+            assert.deepStrictEqual(plan.collisions, []);
+            assert.deepStrictEqual(plan.errors, []);
+        });
+    }
+
+    it("a stack deployed before releases were named after the gateway keeps its release; renaming in that same up is delete-first", async () => {
+        const deployed = asDeployedBeforeReleaseNames(await run(SELECTOR, cheapProviders));
+        const kept = planUp({ run: deployed, config: MUTABLE }, { run: await run(SELECTOR, cheapProviders), config: MUTABLE });
+        assert.deepStrictEqual(releaseSteps(kept), ["same egress/egress-gw"]);
+        assert.match(kept.steps.find((s) => s.type === TYPES.release)!.aliasedFrom!, /::egress-tls-gateway-chart$/);
+        // Found through the alias, the old release is this resource: the rename is its replacement (docs/upgrading.md).
+        const renamed = planUp({ run: deployed, config: MUTABLE }, { run: await run(SELECTOR, cheapProviders, { name: "egress-gw-2" }), config: MUTABLE });
+        assert.deepStrictEqual(releaseSteps(renamed), ["replace (delete first) egress/egress-gw-2"]);
     });
 
     it("the same selector, in another order, replaces nothing", async () => {
