@@ -1,10 +1,36 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
+import { X509Certificate } from "crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
 import { PeerCertificate } from "tls";
 import { envoyDnsNameMatch, envoyNameCheck, UpstreamTls } from "./support/tlsClient";
 
 /** A certificate as Node hands it to checkServerIdentity, reduced to what the name check reads. */
 function certificateFor(...dnsNames: string[]): PeerCertificate {
     return { subjectaltname: dnsNames.map((name) => `DNS:${name}`).join(", "), subject: { CN: "ignored.example.com" } } as unknown as PeerCertificate;
+}
+
+/**
+ * A real certificate's subjectAltName as Node prints it, made by openssl from `[type, value]` entries (`["URI",
+ * "spiffe://a/b"]`); from a config file, since openssl's `-addext` cannot carry a comma inside a value.
+ */
+function issuedWith(...entries: [string, string][]): PeerCertificate {
+    const dir = mkdtempSync(path.join(tmpdir(), "san-"));
+    try {
+        const config = path.join(dir, "openssl.cnf");
+        const alt = entries.map(([type, value], i) => `${type}.${i} = ${value}`);
+        writeFileSync(config, ["[req]", "distinguished_name = dn", "x509_extensions = ext", "prompt = no", "[dn]", "CN = api.example.com",
+            "[ext]", "subjectAltName = @alt", "[alt]", ...alt, ""].join("\n"));
+        const pem = execFileSync("openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "key.pem"),
+            "-days", "1", "-config", config,
+        ], { stdio: ["ignore", "pipe", "pipe"] });
+        return { subjectaltname: new X509Certificate(pem).subjectAltName, subject: { CN: "api.example.com" } } as unknown as PeerCertificate;
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 const upstream = (settings: Partial<UpstreamTls>): UpstreamTls => ({ subjectAltNames: [], caCrt: "", ...settings });
@@ -48,6 +74,37 @@ describe("the Envoy name-check model", () => {
             const check = envoyNameCheck(upstream({ sni: "api.example.com", subjectAltNames: ["edge.example.com"] }), "api.example.com");
             assert.match(String(check("api.example.com", certificateFor("api.example.com"))), /matches none of edge\.example\.com/);
             assert.strictEqual(check("api.example.com", certificateFor("other.example.com", "*.example.com")), undefined);
+        });
+
+        describe("names listed in the rule match URI, email and IP SANs too (Envoy's expansion of match_subject_alt_names)", () => {
+            const listing = (...names: string[]) => envoyNameCheck(upstream({ subjectAltNames: names }), "api.example.com");
+
+            it("accepts a certificate whose only matching SAN is a URI SAN equal to the name", () => {
+                const uriOnly = issuedWith(["DNS", "other.example.com"], ["URI", "spiffe://example.com/ns/pay/sa/api"]);
+                assert.strictEqual(listing("spiffe://example.com/ns/pay/sa/api")("api.example.com", uriOnly), undefined);
+                assert.match(String(listing("spiffe://example.com/ns/pay/sa/other")("api.example.com", uriOnly)), /matches none/);
+            });
+
+            it("reads a URI SAN that Node prints quoted (it holds a comma)", () => {
+                assert.strictEqual(listing("https://example.com/a,b")("api.example.com", issuedWith(["URI", "https://example.com/a,b"])), undefined);
+            });
+
+            it("never wildcard-matches a URI SAN: DNS rules are for DNS SANs alone", () => {
+                assert.match(String(listing("api.example.com")("api.example.com", issuedWith(["URI", "*.example.com"]))), /matches none/);
+                assert.strictEqual(listing("api.example.com")("api.example.com", issuedWith(["DNS", "*.example.com"])), undefined);
+                assert.strictEqual(listing("*.example.com")("api.example.com", issuedWith(["URI", "*.example.com"])), undefined, "equal text matches");
+            });
+
+            it("accepts equal email and IP SANs, an IPv6 one in Envoy's compressed form", () => {
+                assert.strictEqual(listing("ops@example.com")("api.example.com", issuedWith(["email", "ops@example.com"])), undefined);
+                assert.strictEqual(listing("10.0.0.7")("api.example.com", issuedWith(["IP", "10.0.0.7"])), undefined);
+                assert.strictEqual(listing("2001:db8::7")("api.example.com", issuedWith(["IP", "2001:db8::7"])), undefined);
+            });
+
+            it("auto SAN validation (no sni, no subjectAltNames) reads DNS SANs only", () => {
+                const check = envoyNameCheck(upstream({}), "api.example.com");
+                assert.match(String(check("api.example.com", issuedWith(["URI", "api.example.com"]))), /matches none of api\.example\.com/);
+            });
         });
 
         it("never reads the CN", () => {

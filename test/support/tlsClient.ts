@@ -98,24 +98,62 @@ export function envoyDnsNameMatch(name: string, pattern: string): boolean {
     return patternLabel.length <= nameParts[0].length + 1 && nameParts[0].startsWith(before) && nameParts[0].endsWith(after);
 }
 
-/** The DNS names in a certificate's subjectAltName; Envoy never falls back to the subject CN. */
-function dnsSubjectAltNames(certificate: PeerCertificate): string[] {
-    return (certificate.subjectaltname ?? "").split(", ").filter((entry) => entry.startsWith("DNS:")).map((entry) => entry.slice(4));
+/** One subjectAltName entry as Node prints it: `DNS`, `URI`, `email`, `IP Address`, … and the value. */
+interface SubjectAltName {
+    type: string;
+    value: string;
+}
+
+/** `TYPE:value, …`, a value JSON-quoted when it holds `,` or `"` (Node's tls.js `splitEscapedAltNames`). */
+const SAN_ENTRY = /([^:,]+):("(?:[^"\\]|\\.)*"|[^,]*)(?:, |$)/y;
+
+/** A certificate's subjectAltName entries; Envoy never falls back to the subject CN. */
+function subjectAltNames(certificate: PeerCertificate): SubjectAltName[] {
+    const text = certificate.subjectaltname ?? "";
+    const entries: SubjectAltName[] = [];
+    SAN_ENTRY.lastIndex = 0;
+    for (let match = SAN_ENTRY.exec(text); match && match[0] !== ""; match = SAN_ENTRY.exec(text)) {
+        entries.push({ type: match[1], value: match[2].startsWith('"') ? JSON.parse(match[2]) : match[2] });
+    }
+    return entries;
+}
+
+/** Envoy's text of an IP SAN (tls/utility.cc `generalNameAsString`): IPv6 compressed and lower-case, where Node prints every group. */
+function envoyIpAddress(nodeText: string): string {
+    return nodeText.includes(":") ? new URL(`http://[${nodeText}]`).hostname.slice(1, -1) : nodeText;
 }
 
 /**
+ * How Envoy compares a configured name with one SAN, by the SAN's type (source/common/tls/cert_validator/san_matcher.cc
+ * `StringSanMatcher::match`): an exact matcher follows DNS rules, wildcards included, for DNS SANs only; URI, email and
+ * IP SANs must equal the name. Other types match nothing.
+ */
+const ENVOY_SAN_MATCH: { [nodeType: string]: (name: string, value: string) => boolean } = {
+    DNS: envoyDnsNameMatch,
+    URI: (name, value) => name === value,
+    email: (name, value) => name === value,
+    "IP Address": (name, value) => name === envoyIpAddress(value),
+};
+
+/**
  * The name check Istio configures, on a chain that verified (Node calls this only then):
- * - the rule lists subjectAltNames: the certificate must carry a DNS name matching one of them;
- * - the rule sets neither `sni` nor subjectAltNames: Envoy's auto SAN validation against the request's host;
+ * - the rule lists subjectAltNames: Istio emits them as the untyped `match_subject_alt_names` (istio/istio
+ *   pilot/pkg/networking/core/cluster_tls.go), which Envoy expands into a DNS, a URI, an email and an IP matcher each
+ *   (source/common/ssl/certificate_validation_context_config_impl.cc `getSubjectAltNameMatchers`): a SAN of any of
+ *   those types that matches one of them passes;
+ * - the rule sets neither `sni` nor subjectAltNames: Envoy's auto SAN validation, a DNS matcher for the request's host
+ *   (default_validator.cc `DnsExactStringSanMatcher`);
  * - the rule sets `sni` and no subjectAltNames: no name check at all (istio/istio
  *   pilot/pkg/networking/core/cluster_tls.go, setAutoSniAndAutoSanValidation). This is the gap the tests must see.
  */
 export function envoyNameCheck(upstream: UpstreamTls, requestHost: string): (servername: string, certificate: PeerCertificate) => Error | undefined {
-    const accepted = upstream.subjectAltNames.length > 0 ? upstream.subjectAltNames : upstream.sni === undefined ? [requestHost] : [];
+    const ruleNames = upstream.subjectAltNames.length > 0;
+    const accepted = ruleNames ? upstream.subjectAltNames : upstream.sni === undefined ? [requestHost] : [];
+    const types = ruleNames ? Object.keys(ENVOY_SAN_MATCH) : ["DNS"];
     return (_servername, certificate) => {
         if (accepted.length === 0) return undefined;
-        const carried = dnsSubjectAltNames(certificate);
-        if (accepted.some((name) => carried.some((pattern) => envoyDnsNameMatch(name, pattern)))) return undefined;
+        const carried = subjectAltNames(certificate).filter((san) => types.includes(san.type));
+        if (accepted.some((name) => carried.some((san) => ENVOY_SAN_MATCH[san.type](name, san.value)))) return undefined;
         return new Error(`server certificate's subjectAltName (${certificate.subjectaltname ?? "none"}) matches none of ${accepted.join(", ")}; its CN is not considered`);
     };
 }
