@@ -6,7 +6,7 @@ import { cheapProviders } from "../support/cheapProviders";
 import { runProgram } from "../support/harness";
 import { COMPONENT } from "../support/scenarios";
 import { Measurement, median, PROGRAM_KINDS, ProgramFigures, ProgramKind } from "./measurement";
-import { benchDestinations, DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
+import { DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 
 // One benchmark process, run by main.ts: `evaluate.ts <scenario> <destination kind> <count> [rounds]`. It evaluates
 // three programs under the SDK's mocks (cheap tls/random outputs: program evaluation, not key generation):
@@ -52,9 +52,9 @@ async function evaluateOnce(program: () => unknown): Promise<Sample> {
 }
 
 async function measure(scenarioName: string, kind: DestinationKind, count: number, roundsAsked: number | undefined): Promise<Measurement> {
-    const { args, direct } = scenario(scenarioName);
+    const { destinations: makeDestinations, args, direct } = scenario(scenarioName);
     // Inputs are made once, outside the timed evaluations, as a hand-written program has them in its source.
-    const destinations = benchDestinations(kind, count);
+    const destinations = makeDestinations(kind, count);
     const componentArgs = args(destinations);
     const programs: { [kind in ProgramKind]: () => unknown } = {
         component: () => new EgressTlsOrigination(COMPONENT, componentArgs),

@@ -5,7 +5,7 @@ import { runProgram } from "../support/harness";
 import { runComponent } from "../support/scenarios";
 import { bareConfigMap } from "./evaluate";
 import { BARE_CONFIG_MAP, median } from "./measurement";
-import { benchDestinations, SCENARIOS } from "./scenarios";
+import { SCENARIOS } from "./scenarios";
 
 /**
  * Benchmark child, run by main.ts with --per-type: the cost of each resource type the in-cluster component registers,
@@ -45,7 +45,7 @@ function resourceClass(type: string): Make {
 async function programsByType(): Promise<Map<string, () => unknown>> {
     const programs = new Map<string, () => unknown>([[BARE_CONFIG_MAP, () => { for (let i = 0; i < COPIES; i++) bareConfigMap(i); }]]);
     for (const scenario of SCENARIOS) {
-        const { registrations } = await runComponent(scenario.args(benchDestinations("in-cluster", 1)), cheapProviders);
+        const { registrations } = await runComponent(scenario.args(scenario.destinations("in-cluster", 1)), cheapProviders);
         for (const { type, name, inputs, custom } of registrations) {
             if (!custom || programs.has(type)) continue;
             const make = resourceClass(type);
