@@ -15,18 +15,22 @@ import { DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 // - bare: as many plain ConfigMaps as the component registers resources.
 // Each is evaluated once to warm up; then, round after round, each once more in turn (the order rotating), so load
 // from elsewhere on the machine falls on all three alike and each round's ratios compare like with like.
+// Warm-up: the component at full size (its resource count sizes bare and the rounds, and the heap grows to what the
+// timed evaluations need), direct and bare at WARM_UP_DESTINATIONS' size at most (their code compiled and loaded, at a
+// tenth of the cost at N = 100, where warming all three at full size was a third of a row's time).
 
 // A deployed stack sets the provider's mutability (docs/upgrading.md); without it the component warns on every
 // evaluation, a cost no user's stack pays, which would be charged to the component alone.
 for (const { env } of MUTABILITY_SETTINGS) process.env[env] = "true";
 
 /**
- * Rounds: enough to cover about this many resources per program, between MIN_ROUNDS (a median needs three) and
- * MAX_ROUNDS (small programs' single evaluations last tens of milliseconds, where scheduling noise is largest).
+ * Rounds: enough to time about this many resources per program, at most MAX_ROUNDS (small programs' single evaluations
+ * last tens of milliseconds, where scheduling noise is largest). A program of 600 resources or more gets one round:
+ * one evaluation lasts seconds there, and three would put `npm run bench` past 5 minutes (docs/benchmark.md).
  */
-const TIMED_RESOURCES = 1000;
-const MIN_ROUNDS = 3;
+const TIMED_RESOURCES = 600;
 const MAX_ROUNDS = 9;
+const WARM_UP_DESTINATIONS = 10;
 
 /** The bare program's resource: a plain ConfigMap. */
 export function bareConfigMap(i: number): k8s.core.v1.ConfigMap {
@@ -61,12 +65,15 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
         direct: () => direct(destinations),
         bare: () => undefined,
     };
-    const warmUp = await evaluateOnce(programs.component);
-    programs.bare = () => { for (let i = 0; i < warmUp.resources; i++) bareConfigMap(i); };
-    await evaluateOnce(programs.direct);
-    await evaluateOnce(programs.bare);
+    const bare = (resources: number) => () => { for (let i = 0; i < resources; i++) bareConfigMap(i); };
+    const { resources } = await evaluateOnce(programs.component);
+    programs.bare = bare(resources);
+    const warmUpCount = Math.min(count, WARM_UP_DESTINATIONS);
+    const smallDestinations = makeDestinations(kind, warmUpCount);
+    await evaluateOnce(() => direct(smallDestinations));
+    await evaluateOnce(bare(Math.ceil((resources * warmUpCount) / count)));
 
-    const rounds = roundsAsked ?? Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, Math.ceil(TIMED_RESOURCES / warmUp.resources)));
+    const rounds = roundsAsked ?? Math.min(MAX_ROUNDS, Math.ceil(TIMED_RESOURCES / resources));
     const samples: { [kind in ProgramKind]: Sample[] } = { component: [], direct: [], bare: [] };
     for (let round = 0; round < rounds; round++) {
         process.stderr.write(`  ${scenarioName}, ${count} ${kind}: round ${round + 1}/${rounds}\n`);

@@ -10,7 +10,7 @@ import { DESTINATION_KINDS, DestinationKind, SCENARIOS } from "./scenarios";
  * `npm run bench [-- --per-type]`: what the component costs to evaluate under the SDK's mocks against the same resources
  * declared by hand (the target), and against as many bare ConfigMaps (for information); and the stack's start-up as
  * configured against ts-node with type-checking. Progress goes to stderr, the report to stdout, targets first.
- * Settings (environment): BENCH_ROUNDS (rounds per evaluation process; default 3 to 9 by size), BENCH_COUNTS
+ * Settings (environment): BENCH_ROUNDS (rounds per evaluation process; default 1 to 9 by size), BENCH_COUNTS
  * (destination counts, default "10,100"), BENCH_REPETITIONS (start-up processes per loader, default 3),
  * BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
  */
@@ -124,7 +124,7 @@ function main(): void {
     if (startup.typescript) throw new Error("Pulumi.yaml sets typescript: true; the language host would type-check at start-up");
     const plan = SCENARIOS.flatMap((scenario) => DESTINATION_KINDS.map((kind) => ({ scenario: scenario.name, kind })));
     progress(`${plan.length * DESTINATION_COUNTS.length} evaluation processes (N = ${DESTINATION_COUNTS.join(", ")}), then start-up`
-        + `${PER_TYPE ? " and each resource type" : ""}; about 3 minutes on 2 quiet cores`);
+        + `${PER_TYPE ? " and each resource type" : ""}; about 4 minutes on 2 quiet cores`);
     let done = 0;
     const groups: Row[][] = plan.map(({ scenario, kind }) => DESTINATION_COUNTS.map((destinations) => {
         progress(`${++done}/${plan.length * DESTINATION_COUNTS.length}: ${scenario}, ${destinations} ${kind} destinations`);
