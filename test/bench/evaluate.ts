@@ -17,7 +17,7 @@ import { DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 // from elsewhere on the machine falls on all three alike and each round's ratios compare like with like.
 // Warm-up: the component at full size (its resource count sizes bare and the rounds, and the heap grows to what the
 // timed evaluations need), direct and bare at WARM_UP_DESTINATIONS' size at most (their code compiled and loaded, at a
-// tenth of the cost at N = 100, where warming all three at full size was a third of a row's time).
+// tenth of the cost at N = 100, where warming all three at full size was a quarter of a row's time).
 
 // A deployed stack sets the provider's mutability (docs/upgrading.md); without it the component warns on every
 // evaluation, a cost no user's stack pays, which would be charged to the component alone.
