@@ -241,38 +241,41 @@ describe("EgressTlsOrigination without verify", () => {
     });
 });
 
+/** The component declared with `args` (once, before the suite's tests) and its verify Job. */
+function verifySuite(args: EgressTlsOriginationArgs): { config: ReturnType<typeof resolveConfig>; declared: { run: ProgramRun; job: Registration } } {
+    const declared = {} as { run: ProgramRun; job: Registration };
+    before(async () => {
+        declared.run = await runComponent(args, cheapProviders);
+        declared.job = declared.run.get(JOB, childName(COMPONENT, "verify"));
+    });
+    return { config: resolveConfig(args), declared };
+}
+
 describe("EgressTlsOrigination with verify", () => {
     const args: EgressTlsOriginationArgs = { ...everyKindOfDestinationArgs(), verify: true, verifyNamespace: "mesh-check" };
-    const config = resolveConfig(args);
-    let run: ProgramRun;
-    let job: Registration;
-
-    before(async () => {
-        run = await runComponent(args, cheapProviders);
-        job = run.get(JOB, childName(COMPONENT, "verify"));
-    });
+    const { config, declared } = verifySuite(args);
 
     it("creates the sidecar-injected verify namespace and runs the Job in it", () => {
-        const namespace = run.get(NAMESPACE, "egress-tls-ns-mesh-check");
+        const namespace = declared.run.get(NAMESPACE, "egress-tls-ns-mesh-check");
         assert.strictEqual(namespace.inputs.metadata.labels["istio-injection"], "enabled");
-        assert.strictEqual(job.inputs.metadata.namespace, "mesh-check");
-        assert.strictEqual(job.inputs.metadata.name, "egress-tls-verify");
-        assert.ok(job.dependencies.includes(namespace.urn));
+        assert.strictEqual(declared.job.inputs.metadata.namespace, "mesh-check");
+        assert.strictEqual(declared.job.inputs.metadata.name, "egress-tls-verify");
+        assert.ok(declared.job.dependencies.includes(namespace.urn));
     });
 
     it("runs after every VirtualService, origination DestinationRule and server Deployment", () => {
         for (const destination of config.destinations) {
             // The walkthrough's names: `direct-nginx-through-egress-gateway` in default, `originate-tls-for-nginx` in istio-system.
-            const virtualService = run.object("VirtualService", "default", `direct-${destination.name}-through-egress-gateway`);
-            const origination = run.object("DestinationRule", "istio-system", `originate-tls-for-${destination.name}`);
-            assert.ok(job.dependencies.includes(virtualService.urn), destination.name);
-            assert.ok(job.dependencies.includes(origination.urn), destination.name);
-            if (destination.server) assert.ok(job.dependencies.includes(run.object("Deployment", destination.server.namespace, destination.server.name).urn), destination.name);
+            const virtualService = declared.run.object("VirtualService", "default", `direct-${destination.name}-through-egress-gateway`);
+            const origination = declared.run.object("DestinationRule", "istio-system", `originate-tls-for-${destination.name}`);
+            assert.ok(declared.job.dependencies.includes(virtualService.urn), destination.name);
+            assert.ok(declared.job.dependencies.includes(origination.urn), destination.name);
+            if (destination.server) assert.ok(declared.job.dependencies.includes(declared.run.object("Deployment", destination.server.namespace, destination.server.name).urn), destination.name);
         }
     });
 
     it("fetches every destination's host", () => {
-        const script: string = job.inputs.spec.template.spec.containers[0].command[2];
+        const script: string = declared.job.inputs.spec.template.spec.containers[0].command[2];
         // The walkthrough's check (`curl -s http://my-nginx.mesh-external.svc.cluster.local` from a sidecar'd pod), for every
         // host: an in-cluster server must show nginx's page, an outside host any 2xx page.
         assert.deepStrictEqual(script.split("\n").filter((line) => line.startsWith("check ")), [
@@ -285,41 +288,34 @@ describe("EgressTlsOrigination with verify", () => {
     });
 
     it("lets Pulumi wait for the Job, so a failed check fails the update", () => {
-        assert.strictEqual(job.inputs.metadata.annotations?.["pulumi.com/skipAwait"], undefined);
+        assert.strictEqual(declared.job.inputs.metadata.annotations?.["pulumi.com/skipAwait"], undefined);
     });
 
     it("is replaced on every run, the old Job deleted first since the name is fixed", async () => {
-        assert.strictEqual(job.deleteBeforeReplace, true);
-        assert.strictEqual(typeof job.replacementTrigger, "string");
+        assert.strictEqual(declared.job.deleteBeforeReplace, true);
+        assert.strictEqual(typeof declared.job.replacementTrigger, "string");
         const next = (await runComponent(args, cheapProviders)).get(JOB, childName(COMPONENT, "verify"));
-        assert.notStrictEqual(next.replacementTrigger, job.replacementTrigger);
-        assert.deepStrictEqual(next.inputs, job.inputs);
+        assert.notStrictEqual(next.replacementTrigger, declared.job.replacementTrigger);
+        assert.deepStrictEqual(next.inputs, declared.job.inputs);
     });
 });
 
 describe("EgressTlsOrigination with verify, through a waypoint", () => {
     const args: EgressTlsOriginationArgs = { ...gatewayTypeArgs("waypoint"), verify: true };
-    const config = resolveConfig(args);
-    let run: ProgramRun;
-    let job: Registration;
-
-    before(async () => {
-        run = await runComponent(args, cheapProviders);
-        job = run.get(JOB, childName(COMPONENT, "verify"));
-    });
+    const { config, declared } = verifySuite(args);
 
     it("runs the Job in an ambient namespace, without sidecar injection", () => {
-        const { labels } = run.get(NAMESPACE, "egress-tls-ns-egress-tls-verify").inputs.metadata;
+        const { labels } = declared.run.get(NAMESPACE, "egress-tls-ns-egress-tls-verify").inputs.metadata;
         assert.strictEqual(labels["istio.io/dataplane-mode"], "ambient");
         assert.strictEqual(labels["istio-injection"], undefined);
-        assert.strictEqual(job.inputs.spec.template.spec.containers[0].command[2], renderVerifyScript(verifyChecks(config.destinations, config.verifyNamespace), AMBIENT_CLIENT));
+        assert.strictEqual(declared.job.inputs.spec.template.spec.containers[0].command[2], renderVerifyScript(verifyChecks(config.destinations, config.verifyNamespace), AMBIENT_CLIENT));
     });
 
     it("runs after every waypoint-bound ServiceEntry and origination DestinationRule", () => {
         for (const destination of config.destinations) {
-            const serviceEntry = run.object("ServiceEntry", "default", `${destination.name}-external`);
-            const origination = run.object("DestinationRule", "istio-egress", `originate-tls-for-${destination.name}`);
-            assert.ok(job.dependencies.includes(serviceEntry.urn) && job.dependencies.includes(origination.urn), destination.name);
+            const serviceEntry = declared.run.object("ServiceEntry", "default", `${destination.name}-external`);
+            const origination = declared.run.object("DestinationRule", "istio-egress", `originate-tls-for-${destination.name}`);
+            assert.ok(declared.job.dependencies.includes(serviceEntry.urn) && declared.job.dependencies.includes(origination.urn), destination.name);
         }
     });
 });
