@@ -1,33 +1,39 @@
+import { ResolvedDestination } from "./config";
+import { certificateOutputNames } from "./naming";
 import { CertificateSummary, parseCertificates, summarizeCertificate } from "./pem";
 
-// The `certificates` output and the expiry warnings: plain functions of the certificates' PEM, no resources.
+// The `certificates` output and the expiry warnings: plain functions of the certificates' public facts, no resources.
 
-/** One certificate a destination trusts or presents, its PEM known. */
+/** One certificate a destination trusts or presents, with its facts. */
 export interface ReportedCertificate {
     destination: string;
     /** Its name in the `certificates` output: `ca-<generation>`, `server`, `client`, `caCertPem[<i>]`. */
     name: string;
-    pem: string;
+    summary: CertificateSummary;
     /** Brought by the operator: its owner renews it; `pulumi up` re-issues only the component's own. */
     brought: boolean;
 }
 
+/** The certificates of a destination's brought `caCertPem`, `caCertPem[<i>]` each: known as soon as the config is checked. */
+export function broughtCertificates(destination: ResolvedDestination): ReportedCertificate[] {
+    return (destination.caCertSummaries ?? []).map((summary, index) => ({
+        destination: destination.name, name: certificateOutputNames.brought(index), summary, brought: true,
+    }));
+}
+
 /**
- * The certificate's summary, or undefined when its PEM holds no certificate: a provider that returns none (as under
- * test mocks with placeholder outputs) must not fail the deployment over a report.
+ * A certificate the component made, once its PEM is known; none when the PEM holds no certificate: a provider that
+ * returns none (as under test mocks with placeholder outputs) must not fail the deployment over a report.
  */
-function summary(certificate: ReportedCertificate): CertificateSummary | undefined {
-    const [parsed] = parseCertificates(typeof certificate.pem === "string" ? certificate.pem : "");
-    return parsed && summarizeCertificate(parsed);
+export function madeCertificate(destination: string, name: string, pem: unknown): ReportedCertificate[] {
+    const [parsed] = parseCertificates(typeof pem === "string" ? pem : "");
+    return parsed ? [{ destination, name, summary: summarizeCertificate(parsed), brought: false }] : [];
 }
 
 /** For each destination, each certificate's subject, fingerprint and validity: public facts only, never a key. */
 export function certificateReport(certificates: ReportedCertificate[]): { [destination: string]: { [certificate: string]: CertificateSummary } } {
     const report: { [destination: string]: { [certificate: string]: CertificateSummary } } = {};
-    for (const certificate of certificates) {
-        const facts = summary(certificate);
-        if (facts) (report[certificate.destination] ??= {})[certificate.name] = facts;
-    }
+    for (const { destination, name, summary } of certificates) (report[destination] ??= {})[name] = summary;
     return report;
 }
 
@@ -38,10 +44,8 @@ export function certificateReport(certificates: ReportedCertificate[]): { [desti
 export function expiryWarnings(certificates: ReportedCertificate[], earlyRenewalHours: number, now: Date): string[] {
     const horizon = now.getTime() + earlyRenewalHours * 3_600_000;
     return certificates.flatMap((certificate) => {
-        const { destination, name, brought } = certificate;
-        const facts = summary(certificate);
-        if (!facts || Date.parse(facts.notAfter) > horizon) return [];
-        const { subject, notAfter } = facts;
+        const { destination, name, brought, summary: { subject, notAfter } } = certificate;
+        if (Date.parse(notAfter) > horizon) return [];
         const when = Date.parse(notAfter) <= now.getTime() ? `expired on ${notAfter}` : `expires on ${notAfter}, within ca.earlyRenewalHours (${earlyRenewalHours} h)`;
         const remedy = brought
             ? "ask the service's operator for its new CA and add it to caCertPem"

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { acceptedServerNames, ResolvedCa, ResolvedDestination, ResolvedGateway } from "./config";
-import { certificateNames, certificateOutputNames, objectNames } from "./naming";
-import { pemBlocks, pemBundle } from "./pem";
+import { certificateNames, certificateOutputNames, formerAliases, objectNames, PULUMI_TYPES } from "./naming";
+import { pemBundle } from "./pem";
 
 /**
  * @pulumi/tls takes the snake_case key-usage names; the camelCase list in its doc comments is refused by the provider.
@@ -27,34 +27,41 @@ export interface SignedKeyPair extends KeyPair {
     caCertPem: pulumi.Output<string>;
 }
 
-/** A certificate the destination trusts or presents, by the name the `certificates` output gives it. */
-export interface NamedCertificate {
+/**
+ * A certificate the component makes for the destination, by the name the `certificates` output gives it (a brought
+ * one's facts are known from the config: ResolvedDestination.caCertSummaries).
+ */
+export interface MadeCertificate {
     name: string;
     pem: pulumi.Output<string>;
-    /** Brought by the operator (`caCertPem`): renewed by its owner, not by this program's `pulumi up`. */
-    brought: boolean;
 }
 
 export interface DestinationCertificates {
-    /** What the gateway trusts for the service: the brought `caCertPem`, or every generation's CA. */
-    trustedCaPem: pulumi.Output<string>;
+    /** What the gateway trusts for the service: the brought `caCertPem` (known now), or every generation's CA. */
+    trustedCaPem: pulumi.Input<string>;
     /** The in-cluster server's certificate, with the host in its subjectAltName. */
     server?: SignedKeyPair;
     /** The gateway's client certificate, for MUTUAL. */
     client?: SignedKeyPair;
-    /** Every certificate above, one by one. */
-    named: NamedCertificate[];
+    /** Every certificate above that the component makes, one by one. */
+    made: MadeCertificate[];
 }
 
 export interface IssueContext {
     component: string;
     parent: pulumi.Resource;
+    /** The component's URN, when known while it is constructed (ChildContext.componentUrn). */
+    componentUrn?: string;
     ca: ResolvedCa;
 }
 
-/** `previous`: the logical name the resource had before generations, so a deployed stack keeps its key or certificate. */
-function aliased(parent: pulumi.Resource, previous: string | undefined): pulumi.CustomResourceOptions {
-    return { parent, ...(previous === undefined ? {} : { aliases: [{ name: previous }] }) };
+/**
+ * Options of the `type` resource `name`; `previous` is the logical name it had before generations, so a deployed stack
+ * keeps its key or certificate.
+ */
+function aliased(context: IssueContext, type: string, name: string, previous: string | undefined): pulumi.CustomResourceOptions {
+    if (previous === undefined) return { parent: context.parent };
+    return { parent: context.parent, aliases: formerAliases(context.componentUrn, { type, name }, [{ name: previous }]) };
 }
 
 /**
@@ -67,7 +74,7 @@ function privateKey(context: IssueContext, name: string, previous: string | unde
     return new tls.PrivateKey(name, {
         algorithm: ca.algorithm,
         ...(ca.algorithm === "RSA" ? { rsaBits: ca.rsaBits } : { ecdsaCurve: ca.ecdsaCurve }),
-    }, aliased(context.parent, previous));
+    }, aliased(context, PULUMI_TYPES.privateKey, name, previous));
 }
 
 function validity(ca: ResolvedCa) {
@@ -83,7 +90,7 @@ function generationCa(context: IssueContext, destination: ResolvedDestination, g
         isCaCertificate: true,
         allowedUses: KEY_USAGES.ca,
         ...validity(context.ca),
-    }, aliased(context.parent, previous && `${previous}-cert`));
+    }, aliased(context, PULUMI_TYPES.selfSignedCert, `${prefix}-cert`, previous && `${previous}-cert`));
     return { certPem: cert.certPem, keyPem: key.privateKeyPem };
 }
 
@@ -100,26 +107,20 @@ function leaf(
         privateKeyPem: key.privateKeyPem,
         subject: { commonName: subject.commonName, organization: LEAF_ORGANIZATION },
         dnsNames: subject.dnsNames,
-    }, aliased(context.parent, previous && `${previous}-csr`));
+    }, aliased(context, PULUMI_TYPES.certRequest, `${prefix}-csr`, previous && `${previous}-csr`));
     const cert = new tls.LocallySignedCert(`${prefix}-cert`, {
         certRequestPem: request.certRequestPem,
         caPrivateKeyPem: issuer.keyPem,
         caCertPem: issuer.certPem,
         allowedUses,
         ...validity(context.ca),
-    }, aliased(context.parent, previous && `${previous}-cert`));
+    }, aliased(context, PULUMI_TYPES.locallySignedCert, `${prefix}-cert`, previous && `${previous}-cert`));
     return { certPem: cert.certPem, keyPem: key.privateKeyPem };
 }
 
 /** Envoy checks subjectAltName, never the CN: the host and every name the gateway accepts go into dnsNames. */
 function serverDnsNames(destination: ResolvedDestination): string[] {
     return [...new Set([destination.host, ...acceptedServerNames(destination)])];
-}
-
-/** The brought bundle's certificates, one name each (`caCertPem[i]`), for the `certificates` output. */
-function broughtCertificates(caCertPem: string): NamedCertificate[] {
-    const certificates = pemBlocks(caCertPem).filter((block) => block.label === "CERTIFICATE");
-    return certificates.map((block, index) => ({ name: certificateOutputNames.brought(index), pem: pulumi.output(block.text), brought: true }));
 }
 
 /**
@@ -131,9 +132,8 @@ export function issueCertificates(
     destination: ResolvedDestination,
     gateway: ResolvedGateway,
 ): DestinationCertificates {
-    const brought = destination.caCertPem === undefined ? [] : broughtCertificates(destination.caCertPem);
-    const broughtPem = destination.caCertPem === undefined ? undefined : pulumi.output(destination.caCertPem);
-    if (broughtPem && destination.mode !== "MUTUAL") return { trustedCaPem: broughtPem, named: brought };
+    const broughtPem = destination.caCertPem;
+    if (broughtPem !== undefined && destination.mode !== "MUTUAL") return { trustedCaPem: broughtPem, made: [] };
     const { generations, issuer } = context.ca;
     const cas = new Map(generations.map((generation) => [generation, generationCa(context, destination, generation)]));
     const bundle = pulumi.all(generations.map((generation) => cas.get(generation)!.certPem)).apply(pemBundle);
@@ -146,11 +146,10 @@ export function issueCertificates(
         : undefined;
     const gatewayHost = objectNames.gatewayHost(gateway);
     const client = destination.mode === "MUTUAL" ? signed("client", { commonName: gatewayHost, dnsNames: [gatewayHost] }, KEY_USAGES.client) : undefined;
-    const named: NamedCertificate[] = [
-        ...generations.map((generation) => ({ name: certificateOutputNames.ca(generation), pem: cas.get(generation)!.certPem, brought: false })),
-        ...(server ? [{ name: certificateOutputNames.server, pem: server.certPem, brought: false }] : []),
-        ...(client ? [{ name: certificateOutputNames.client, pem: client.certPem, brought: false }] : []),
-        ...brought,
+    const made: MadeCertificate[] = [
+        ...generations.map((generation) => ({ name: certificateOutputNames.ca(generation), pem: cas.get(generation)!.certPem })),
+        ...(server ? [{ name: certificateOutputNames.server, pem: server.certPem }] : []),
+        ...(client ? [{ name: certificateOutputNames.client, pem: client.certPem }] : []),
     ];
-    return { trustedCaPem: broughtPem ?? bundle, server, client, named };
+    return { trustedCaPem: broughtPem ?? bundle, server, client, made };
 }

@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
-import { certificateReport, expiryWarnings, ReportedCertificate } from "./certificateReport";
+import { broughtCertificates, certificateReport, expiryWarnings, madeCertificate, ReportedCertificate } from "./certificateReport";
 import { issueCertificates } from "./certificates";
 import { resolveConfig } from "./config";
 import { claimInstanceNames } from "./config/instanceClaims";
 import { gatewayRendering } from "./gateways";
-import { childName, commonLabels, objectNames } from "./naming";
+import { childName, commonLabels, COMPONENT_TYPE, objectNames, topLevelUrn } from "./naming";
 import { CertificateSummary } from "./pem";
 import { warnUnlessSecretsMutable } from "./providerCheck";
 import { unguardedCallerPolicyWarning } from "./render/authorization";
@@ -14,6 +14,15 @@ import { CheckCommands, renderCheckCommands } from "./render/checkCommands";
 import { renderLockdownPolicy } from "./render/lockdown";
 import { deployTlsServer, serverNamespace } from "./tlsServer";
 import { verifyDestinations } from "./verify";
+
+/**
+ * The component's URN when it is known without waiting for the engine: at the top of its stack, it follows from the
+ * stack, the project and its own type and name. Nested in another component, it is not known yet.
+ */
+function urnAtTopLevel(name: string, opts?: pulumi.ComponentResourceOptions): string | undefined {
+    if (opts?.parent !== undefined && opts.parent !== pulumi.runtime.getStackResource()) return undefined;
+    return topLevelUrn(pulumi.getStack(), pulumi.getProject(), { type: COMPONENT_TYPE, name });
+}
 
 /**
  * Istio TLS origination for egress traffic through an egress gateway, with SDS credentials, for several destinations
@@ -41,29 +50,32 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
     constructor(name: string, args: EgressTlsOriginationArgs, opts?: pulumi.ComponentResourceOptions) {
         const config = resolveConfig(args);
         claimInstanceNames(name, config);
-        super("egress-tls:index:EgressTlsOrigination", name, {}, opts);
+        super(COMPONENT_TYPE, name, {}, opts);
         warnUnlessSecretsMutable(this);
         const labels = commonLabels(name);
         const parent = this;
+        const componentUrn = urnAtTopLevel(name, opts);
 
-        const issueContext = { component: name, parent, ca: config.ca };
+        const issueContext = { component: name, parent, componentUrn, ca: config.ca };
         for (const warning of config.warnings) pulumi.log.warn(`${warning.field}: ${warning.message}`, this);
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
-        const childContext = { component: name, parent, labels };
+        const childContext = { component: name, parent, componentUrn, labels };
         const rendering = gatewayRendering(config.gateway);
         const gateway = rendering.declare({ ...childContext, config });
 
-        const caCertificates: { [destination: string]: pulumi.Output<string> } = {};
+        const caCertificates: { [destination: string]: pulumi.Input<string> } = {};
         const clientCaCertificates: { [destination: string]: pulumi.Output<string> } = {};
         const credentialSecrets: { [destination: string]: string } = {};
-        const reported: pulumi.Output<ReportedCertificate>[] = [];
+        // Brought certificates' facts are known now; made ones' once their PEM is.
+        const knownCertificates: ReportedCertificate[] = [];
+        const madeCertificates: pulumi.Output<ReportedCertificate[]>[] = [];
         const verifyAfter: pulumi.Resource[] = [];
         for (const destination of config.destinations) {
             const certificates = issueCertificates(issueContext, destination, config.gateway);
             caCertificates[destination.name] = certificates.trustedCaPem;
-            reported.push(...certificates.named.map(({ name: certificate, pem, brought }) =>
-                pem.apply((text) => ({ destination: destination.name, name: certificate, pem: text, brought }))));
+            knownCertificates.push(...broughtCertificates(destination));
+            madeCertificates.push(...certificates.made.map(({ name: certificate, pem }) => pem.apply((text) => madeCertificate(destination.name, certificate, text))));
             if (certificates.client) clientCaCertificates[destination.name] = certificates.client.caCertPem;
             const { server } = destination;
             if (server && certificates.server) {
@@ -88,7 +100,10 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         this.clientCaCertificates = pulumi.output(clientCaCertificates);
         this.credentialSecrets = pulumi.output(credentialSecrets);
         // Logged whenever the certificates are known: at every preview and up of a deployed stack, before anything changes.
-        this.certificates = pulumi.all(reported).apply((all) => {
+        const reported = madeCertificates.length === 0
+            ? pulumi.output(knownCertificates)
+            : pulumi.all(madeCertificates).apply((made) => [...knownCertificates, ...made.flat()]);
+        this.certificates = reported.apply((all) => {
             for (const warning of expiryWarnings(all, config.ca.earlyRenewalHours, new Date())) pulumi.log.warn(warning, this);
             return certificateReport(all);
         });

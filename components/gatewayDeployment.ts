@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedGateway } from "./config";
-import { aliasesFrom, gatewayReleaseNames } from "./naming";
+import { formerAliases, gatewayReleaseNames, PULUMI_TYPES, renamedFrom } from "./naming";
 import { componentNamespace, ChildContext } from "./namespaces";
 import { GATEWAY_CHART, renderGatewayValues } from "./render/gatewayValues";
 
@@ -38,7 +38,7 @@ export function deployGateway(context: ChildContext, gateway: ResolvedGateway): 
         // the former name is still this resource: an upgrade from it that also renames the gateway is delete-first
         // (docs/upgrading.md).
         deleteBeforeReplace: true,
-        aliases: aliasesFrom(releaseNames.previous, releaseNames.name),
+        aliases: formerAliases(context.componentUrn, { type: PULUMI_TYPES.helmRelease, name: releaseNames.name }, renamedFrom(releaseNames.previous, releaseNames.name)),
     });
     return [namespace, release];
 }

@@ -2,10 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "./naming";
 
-/** What every part of the component that makes Kubernetes objects needs: its name, its parent and its labels. */
+/** What every part of the component that makes Kubernetes objects needs: its name, its parent (and URN) and its labels. */
 export interface ChildContext {
     component: string;
     parent: pulumi.Resource;
+    /** The component's URN, when known while it is constructed: aliases then name old URNs (naming.ts formerAliases). */
+    componentUrn?: string;
     labels: { [label: string]: string };
 }
 

@@ -208,8 +208,54 @@ export function formerDestinationChildName(component: string, d: ResolvedDestina
     return childName(component, d.name, suffix);
 }
 
-/** An alias to the name a child had before, when it differs from today's. */
-export function aliasesFrom(formerName: string, name: string): { name: string }[] {
+/** A child's identity to Pulumi: its type token and logical name, which with its parent's make its URN. */
+export interface PulumiIdentity {
+    type: string;
+    name: string;
+}
+
+/**
+ * Type tokens of the children that keep a former name or type as an alias (test/aliases.test.ts checks each against
+ * what the component registers). A custom resource's is `kubernetes:<apiVersion>:<kind>`.
+ */
+export const PULUMI_TYPES = {
+    secret: "kubernetes:core/v1:Secret",
+    deployment: "kubernetes:apps/v1:Deployment",
+    service: "kubernetes:core/v1:Service",
+    helmRelease: "kubernetes:helm.sh/v3:Release",
+    privateKey: "tls:index/privateKey:PrivateKey",
+    selfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
+    certRequest: "tls:index/certRequest:CertRequest",
+    locallySignedCert: "tls:index/locallySignedCert:LocallySignedCert",
+    customResource: (apiVersion: string, kind: string) => `kubernetes:${apiVersion}:${kind}`,
+};
+
+/** The component's type token. */
+export const COMPONENT_TYPE = "egress-tls:index:EgressTlsOrigination";
+
+/**
+ * The URN of a resource whose parent is the stack itself, as the engine makes it (the stack's type is left out of the
+ * qualified type: pulumi/sdk/go/common/resource/urn.go `NewURN`).
+ */
+export function topLevelUrn(stack: string, project: string, identity: PulumiIdentity): string {
+    return `urn:pulumi:${stack}::${project}::${identity.type}::${identity.name}`;
+}
+
+/**
+ * Aliases to what a child of the component was before (`formers`; a field a former leaves out is today's). Knowing the
+ * component's URN, each alias is the old URN itself, which the engine takes as is; without it, a spec the engine
+ * completes with the child's parent (pulumi/pkg/resource/deploy/step_generator.go `collapseAliasToUrn`). Both name the
+ * same old URN, but the SDK makes about ten Outputs of each spec alias, at every evaluation, where it makes two of a
+ * URN (resource.js `collapseAliasToUrn`, `createUrn`): specs cost a resource about 6% each (docs/benchmark.md).
+ */
+export function formerAliases(componentUrn: string | undefined, child: PulumiIdentity, formers: Partial<PulumiIdentity>[]): (string | Partial<PulumiIdentity>)[] {
+    if (componentUrn === undefined) return formers;
+    const qualifiedType = componentUrn.slice(0, componentUrn.lastIndexOf("::"));
+    return formers.map((former) => `${qualifiedType}$${former.type ?? child.type}::${former.name ?? child.name}`);
+}
+
+/** The name a child had before, as a former identity, when it differs from today's. */
+export function renamedFrom(formerName: string, name: string): Partial<PulumiIdentity>[] {
     return formerName === name ? [] : [{ name: formerName }];
 }
 
@@ -221,7 +267,7 @@ export function aliasesFrom(formerName: string, name: string): { name: string }[
 export function istioTypeAliases(kind: string, apiVersion: string): { type: string }[] {
     const [group, version] = apiVersion.split("/");
     const versions = ISTIO_API_VERSIONS.map((selectable) => selectable.split("/")[1]).filter((other) => other !== version);
-    return versions.map((other) => ({ type: `kubernetes:${group}/${other}:${kind}` }));
+    return versions.map((other) => ({ type: PULUMI_TYPES.customResource(`${group}/${other}`, kind) }));
 }
 
 /** The default generation: the one whose resources a stack made before generations existed now are (see certificateNames). */

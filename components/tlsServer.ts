@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SignedKeyPair } from "./certificates";
 import { ResolvedDestination, ResolvedServer } from "./config";
-import { aliasesFrom, childName, fixedObjectChildNames, formerDestinationChildName, objectNames } from "./naming";
+import { childName, fixedObjectChildNames, formerAliases, formerDestinationChildName, objectNames, PULUMI_TYPES, renamedFrom } from "./naming";
 import { componentNamespace, ChildContext } from "./namespaces";
 import { CA_CERT_KEY, renderNginxConf } from "./render/nginxConf";
 import { renderServerDeployment, renderServerNamespaceLabels, renderServerService } from "./render/tlsServer";
@@ -44,16 +44,17 @@ export function deployTlsServer(
     }, opts);
     const checksum = serverChecksum([certificate.certPem, certificate.caCertPem, nginxConf]);
     // The Deployment and Service are named by `server`, not by the destination: so are their Pulumi names.
-    const fixed = (suffix: string) => {
+    const fixed = (suffix: string, type: string) => {
         const fixedName = fixedObjectChildNames.serverObject(context.component, destination.server, suffix);
-        return { fixedName, aliases: aliasesFrom(formerDestinationChildName(context.component, destination, suffix), fixedName) };
+        const formers = renamedFrom(formerDestinationChildName(context.component, destination, suffix), fixedName);
+        return { fixedName, aliases: formerAliases(context.componentUrn, { type, name: fixedName }, formers) };
     };
-    const deploymentName = fixed("deployment");
+    const deploymentName = fixed("deployment", PULUMI_TYPES.deployment);
     const deployment = new k8s.apps.v1.Deployment(deploymentName.fixedName, {
         metadata: metadata(destination.server.name),
         spec: renderServerDeployment(destination, checksum),
     }, { ...opts, dependsOn: [serverCerts, caCerts, configMap], aliases: deploymentName.aliases });
-    const serviceName = fixed("service");
+    const serviceName = fixed("service", PULUMI_TYPES.service);
     new k8s.core.v1.Service(serviceName.fixedName, {
         metadata: { ...metadata(destination.server.name), labels: { ...context.labels, run: destination.server.name } },
         spec: renderServerService(destination),

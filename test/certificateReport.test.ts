@@ -87,8 +87,8 @@ describe("expiry warnings", () => {
         const own = await testCertificate({ commonName: "example.com", validTo: 100 });
         const brought = await testCertificate({ commonName: "Partner Root CA", validTo: 24 * 365 });
         certificates = [
-            { destination: "nginx", name: "ca-1", pem: own.pem, brought: false },
-            { destination: "partner", name: "caCertPem[0]", pem: brought.pem, brought: true },
+            { destination: "nginx", name: "ca-1", summary: factsOf(own.pem), brought: false },
+            { destination: "partner", name: "caCertPem[0]", summary: factsOf(brought.pem), brought: true },
         ];
     });
 

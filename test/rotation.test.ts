@@ -67,8 +67,9 @@ function trustFiles(run: ProgramRun): { [file: string]: string } {
     return files;
 }
 
-function serverCertSecrets(run: ProgramRun): unknown[] {
-    return run.objectsOfKind("Secret").filter((s) => /-server-certs$/.test(s.inputs.metadata.name)).map((s) => s.rawInputs);
+/** Each server's `<name>-server-certs` Secret by URN (registrations finish in no fixed order). */
+function serverCertSecrets(run: ProgramRun): { [urn: string]: unknown } {
+    return Object.fromEntries(run.objectsOfKind("Secret").filter((s) => /-server-certs$/.test(s.inputs.metadata.name)).map((s) => [s.urn, s.rawInputs]));
 }
 
 describe("rotation by CA generations, as successive `pulumi up`s", () => {
@@ -101,6 +102,7 @@ describe("rotation by CA generations, as successive `pulumi up`s", () => {
         // Step 1: both CAs trusted everywhere, nothing re-issued.
         const step1 = await stack.up({ generations: ["1", "2"], issuer: "1" });
         assert.deepStrictEqual(step1.created, WITH_OWN_CA.flatMap((d) => issuedAs(`egress-tls-${d}-ca-2`, "ca")).sort());
+        assert.strictEqual(Object.keys(serverCertSecrets(first)).length, 2);
         assert.deepStrictEqual(serverCertSecrets(step1.run), serverCertSecrets(first), "the servers' N-server-certs are byte-identical");
         const trust1 = trustFiles(step1.run);
         for (const destination of SERVERS) {

@@ -1,13 +1,12 @@
 import { X509Certificate } from "crypto";
-import { parseCertificates, pemBlocks, summarizeCertificate } from "../pem";
+import { CertificateSummary, parseCertificates, pemBlocks, summarizeCertificate } from "../pem";
 import { ConfigError, shown } from "./fieldCheckers";
 import { ConfigWarning } from "./resolved";
 
 // The checks of a CA bundle an operator brings (`caCertPem`): what the gateway will trust for an outside host.
 
 /** Why a certificate cannot be trusted at `now`, or undefined while it is within its validity. */
-function outsideValidity(certificate: X509Certificate, now: Date): string | undefined {
-    const { notBefore, notAfter } = summarizeCertificate(certificate);
+function outsideValidity({ notBefore, notAfter }: CertificateSummary, now: Date): string | undefined {
     if (now.getTime() > Date.parse(notAfter)) return `expired on ${notAfter}`;
     if (now.getTime() < Date.parse(notBefore)) return `is not valid before ${notBefore}`;
     return undefined;
@@ -18,16 +17,17 @@ function canAnchorTrust(certificate: X509Certificate): boolean {
     return certificate.ca || (certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey));
 }
 
-function describe(certificate: X509Certificate, index: number): string {
-    return `certificate ${index + 1} (${summarizeCertificate(certificate).subject})`;
+function describe(summary: CertificateSummary, index: number): string {
+    return `certificate ${index + 1} (${summary.subject})`;
 }
 
 /**
  * Checks a brought CA bundle: PEM CERTIFICATE blocks only (a pasted private key is refused without echoing it, before
  * it can reach an output or a Secret), each one a possible trust anchor, at least one within its validity at `now`.
  * Certificates outside their validity beside a valid one are kept, with a warning each: partners rotate CAs that way.
+ * Returns the bundle with each certificate's public facts, in order (for the `certificates` output).
  */
-export function broughtCaCertificates(value: unknown, field: string, now: Date): { pem: string; warnings: ConfigWarning[] } {
+export function broughtCaCertificates(value: unknown, field: string, now: Date): { pem: string; summaries: CertificateSummary[]; warnings: ConfigWarning[] } {
     if (typeof value !== "string") throw new ConfigError(field, "must be a string");
     const blocks = pemBlocks(value);
     if (blocks.length === 0) throw new ConfigError(field, "is not a PEM certificate (no BEGIN CERTIFICATE block)");
@@ -44,18 +44,19 @@ export function broughtCaCertificates(value: unknown, field: string, now: Date):
     } catch (error) {
         throw new ConfigError(field, `holds a PEM block that is not an X.509 certificate (${shown((error as Error).message)})`);
     }
+    const summaries = certificates.map(summarizeCertificate);
     certificates.forEach((certificate, index) => {
         if (!canAnchorTrust(certificate)) {
-            throw new ConfigError(field, `${describe(certificate, index)} is neither a CA (basicConstraints CA:TRUE) nor self-signed, so it cannot anchor trust; bring the CA that issued it`);
+            throw new ConfigError(field, `${describe(summaries[index], index)} is neither a CA (basicConstraints CA:TRUE) nor self-signed, so it cannot anchor trust; bring the CA that issued it`);
         }
     });
-    const untrustable = certificates.flatMap((certificate, index) => {
-        const why = outsideValidity(certificate, now);
-        return why === undefined ? [] : [`${describe(certificate, index)} ${why}`];
+    const untrustable = summaries.flatMap((summary, index) => {
+        const why = outsideValidity(summary, now);
+        return why === undefined ? [] : [`${describe(summary, index)} ${why}`];
     });
     if (untrustable.length === certificates.length) {
         throw new ConfigError(field, `no certificate is valid now (${now.toISOString()}): ${untrustable.join("; ")}`);
     }
     const warnings = untrustable.map((problem) => ({ field, message: `${problem}; the gateway trusts the others in the bundle` }));
-    return { pem: value, warnings };
+    return { pem: value, summaries, warnings };
 }

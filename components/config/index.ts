@@ -79,11 +79,11 @@ interface Judging {
     warnings: ConfigWarning[];
 }
 
-function broughtCa(value: unknown, field: string, judging: Judging): string | undefined {
-    if (value === undefined) return undefined;
-    const { pem, warnings } = broughtCaCertificates(value, field, judging.now);
+function broughtCa(value: unknown, field: string, judging: Judging): Pick<ResolvedDestination, "caCertPem" | "caCertSummaries"> {
+    if (value === undefined) return {};
+    const { pem, summaries, warnings } = broughtCaCertificates(value, field, judging.now);
     judging.warnings.push(...warnings);
-    return pem;
+    return { caCertPem: pem, caCertSummaries: summaries };
 }
 
 /**
@@ -130,7 +130,7 @@ function resolveDestination(value: unknown, field: string, prefix: string, gatew
         port,
         mode: oneOf(destination.mode, `${field}.mode`, TLS_MODES, DEFAULTS.mode),
         credentialName: credentialName(destination.credentialName, `${field}.credentialName`, objectName),
-        caCertPem: broughtCa(destination.caCertPem, `${field}.caCertPem`, judging),
+        ...broughtCa(destination.caCertPem, `${field}.caCertPem`, judging),
         server,
         subjectAltNames: subjectAltNames.map((san, index) => subjectAltName(san, `${field}.subjectAltNames[${index}]`)),
         ...(destination.allowedFrom === undefined ? {} : { allowedFrom: resolveAllowedFrom(destination.allowedFrom, `${field}.allowedFrom`) }),

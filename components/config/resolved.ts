@@ -1,4 +1,5 @@
 /** The accepted values and defaults, and the shape of a config once resolveConfig has checked it. */
+import type { CertificateSummary } from "../pem";
 
 export const TLS_MODES = ["SIMPLE", "MUTUAL"] as const;
 /**
@@ -69,6 +70,8 @@ export interface ResolvedDestination {
     credentialName: string;
     /** Set for an outside host; a destination with a server uses the CA the component makes. */
     caCertPem?: string;
+    /** With `caCertPem`: each of its certificates' public facts, in order, read once when the config is checked. */
+    caCertSummaries?: CertificateSummary[];
     server?: ResolvedServer;
     subjectAltNames: string[];
     /** The only callers admitted; unset, the destination is open to the whole mesh. */

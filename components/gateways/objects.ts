@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DestinationCertificates } from "../certificates";
 import { ResolvedDestination } from "../config";
-import { aliasesFrom, childName, fixedObjectChildNames, formerDestinationChildName, istioTypeAliases, objectNames } from "../naming";
+import { childName, fixedObjectChildNames, formerAliases, formerDestinationChildName, istioTypeAliases, objectNames, PULUMI_TYPES, renamedFrom } from "../naming";
 import { PolicyAttachment, renderCallerPolicy, securityApiVersion } from "../render/authorization";
 import { renderCredentialReaderBinding, renderCredentialReaderRules } from "../render/credentialReader";
 import { renderGatewayDestinationRule, renderOriginationDestinationRule, renderServiceEntry } from "../render/istio";
@@ -27,7 +27,8 @@ export function customObject(
     spec: object,
     dependsOn: pulumi.Resource[] = [],
 ): k8s.apiextensions.CustomResource {
-    const aliases = type.apiVersion.includes(".istio.io/") ? istioTypeAliases(type.kind, type.apiVersion) : [];
+    const formers = type.apiVersion.includes(".istio.io/") ? istioTypeAliases(type.kind, type.apiVersion) : [];
+    const aliases = formerAliases(context.componentUrn, { type: PULUMI_TYPES.customResource(type.apiVersion, type.kind), name: logicalName }, formers);
     return new k8s.apiextensions.CustomResource(logicalName, {
         ...type,
         metadata: { ...metadata, labels: { ...context.labels, ...metadata.labels } },
@@ -71,7 +72,7 @@ function credentialSecret(context: RoutingContext, destination: ResolvedDestinat
     return new k8s.core.v1.Secret(name, {
         metadata: { name: objectNames.credentialSecret(destination), namespace: context.config.gateway.namespace, labels: context.labels },
         stringData: client ? { "tls.crt": client.certPem, "tls.key": client.keyPem, "ca.crt": trustedCaPem } : { "ca.crt": trustedCaPem },
-    }, { parent: context.parent, dependsOn: context.gatewayReady, aliases: aliasesFrom(formerName, name) });
+    }, { parent: context.parent, dependsOn: context.gatewayReady, aliases: formerAliases(context.componentUrn, { type: PULUMI_TYPES.secret, name }, renamedFrom(formerName, name)) });
 }
 
 /**

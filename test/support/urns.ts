@@ -66,7 +66,8 @@ export function collapseAlias(
  * its former name keep finding it, and check the alias while they are at it.
  */
 export function knownAs(run: ProgramRun, type: string, name: string): Registration {
-    const found = run.ofType(type).filter((r) => r.name === name || r.aliases.some((alias) => alias.name === name));
+    const aliasName = (alias: AliasSpec) => (alias.urn ? parseUrn(alias.urn).name : alias.name);
+    const found = run.ofType(type).filter((r) => r.name === name || r.aliases.some((alias) => aliasName(alias) === name));
     if (found.length !== 1) throw new Error(`expected one ${type} named or aliased ${name}, found ${found.length}`);
     return found[0];
 }

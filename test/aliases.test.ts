@@ -1,0 +1,98 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { EgressTlsOrigination } from "../components";
+import { ISTIO_API_VERSIONS } from "../components/config/resolved";
+import { formerAliases, topLevelUrn } from "../components/naming";
+import { cheapProviders } from "./support/cheapProviders";
+import { AliasSpec, ProgramRun, Registration, runProgram } from "./support/harness";
+import { COMPONENT, everythingArgs, MUTABLE_KUBERNETES_CONFIG } from "./support/scenarios";
+import { collapseAlias, engineUrns, parseUrn } from "./support/urns";
+
+const WRAPPER_TYPE = "test:index:Wrapper";
+
+/**
+ * The aliases the component gives a child. @pulumi/kubernetes gives some of its own classes type aliases of their own
+ * (a Deployment answers to extensions/v1beta1 and apps/v1beta1 and v1beta2), as specs of a type alone: not ours.
+ */
+function componentAliases(r: Registration): AliasSpec[] {
+    const ownByClass = (alias: AliasSpec) => alias.urn === undefined && alias.name === undefined && alias.type !== undefined && !alias.type.includes(".istio.io/");
+    return r.aliases.filter((alias) => !ownByClass(alias));
+}
+
+/** The component with every kind of child, at the top of the stack or inside a component of the user's own. */
+async function run(nested: boolean): Promise<ProgramRun> {
+    pulumi.runtime.setAllConfig(MUTABLE_KUBERNETES_CONFIG);
+    try {
+        return await runProgram(() => {
+            const parent = nested ? new pulumi.ComponentResource(WRAPPER_TYPE, "wrapper", {}, {}) : undefined;
+            new EgressTlsOrigination(COMPONENT, everythingArgs(), { parent });
+        }, cheapProviders);
+    } finally {
+        pulumi.runtime.setAllConfig({});
+    }
+}
+
+/** For each resource (by its engine URN, the wrapper's type left out), the old URNs its aliases name, as the engine collapses them. */
+function oldUrns(programRun: ProgramRun): Map<string, string[]> {
+    const urns = engineUrns(programRun.registrations);
+    const unwrapped = (urn: string) => urn.replace(`${WRAPPER_TYPE}$`, "");
+    return new Map(programRun.registrations.filter((r) => componentAliases(r).length > 0).map((r) => {
+        const urn = urns.get(r.urn)!;
+        const { stack, project } = parseUrn(urn);
+        const resource = { type: r.type, name: r.name, parentUrn: urns.get(r.parent), stack, project };
+        return [unwrapped(urn), componentAliases(r).map((alias) => unwrapped(collapseAlias(alias, resource))).sort()];
+    }));
+}
+
+describe("aliases to former names and types", () => {
+    let topLevel: ProgramRun;
+    let nested: ProgramRun;
+    before(async () => {
+        topLevel = await run(false);
+        nested = await run(true);
+    });
+
+    it("are old URNs for a component at the top of its stack, and specs the engine completes inside another component", () => {
+        const aliases = (programRun: ProgramRun) => programRun.registrations.flatMap(componentAliases);
+        assert.ok(aliases(topLevel).length > 20, "every kind of child keeps some former identity");
+        assert.deepStrictEqual(aliases(topLevel).filter((alias) => alias.urn === undefined), []);
+        assert.deepStrictEqual(aliases(nested).filter((alias) => alias.urn !== undefined), []);
+    });
+
+    it("name the same old resources either way", () => {
+        assert.deepStrictEqual([...oldUrns(topLevel)].sort(), [...oldUrns(nested)].sort());
+    });
+
+    it("keep each child's own type, or (for an Istio object) its kind under another istioApiVersion", () => {
+        const urns = engineUrns(topLevel.registrations);
+        for (const r of topLevel.registrations) {
+            for (const alias of componentAliases(r)) {
+                const old = parseUrn(alias.urn!);
+                const type = old.qualifiedType.split("$").pop()!;
+                const istio = (token: string) => /^kubernetes:(\w+\.istio\.io)\/(\w+):(\w+)$/.exec(token);
+                const [now, then] = [istio(r.type), istio(type)];
+                const sameKindElsewhere = now !== null && then !== null && now[1] === then[1] && now[3] === then[3]
+                    && ISTIO_API_VERSIONS.some((version) => version.endsWith(`/${then[2]}`));
+                assert.ok(type === r.type || sameKindElsewhere, `${r.name}: ${alias.urn}`);
+                assert.strictEqual(old.qualifiedType.slice(0, -type.length), `${parseUrn(urns.get(r.parent)!).qualifiedType}$`, `${r.name}: same parent`);
+            }
+        }
+    });
+});
+
+describe("formerAliases", () => {
+    const child = { type: "kubernetes:core/v1:Secret", name: "egress-tls-credential-x" };
+
+    it("makes a child's old URN under the component's qualified type, a former field left out being today's", () => {
+        const component = topLevelUrn("dev", "proj", { type: "egress-tls:index:EgressTlsOrigination", name: "egress-tls" });
+        assert.strictEqual(component, "urn:pulumi:dev::proj::egress-tls:index:EgressTlsOrigination::egress-tls");
+        assert.deepStrictEqual(formerAliases(component, child, [{ name: "egress-tls-x-credential" }, { type: "kubernetes:core/v1:ConfigMap" }]), [
+            "urn:pulumi:dev::proj::egress-tls:index:EgressTlsOrigination$kubernetes:core/v1:Secret::egress-tls-x-credential",
+            "urn:pulumi:dev::proj::egress-tls:index:EgressTlsOrigination$kubernetes:core/v1:ConfigMap::egress-tls-credential-x",
+        ]);
+    });
+
+    it("gives the formers back as specs when the component's URN is not known", () => {
+        assert.deepStrictEqual(formerAliases(undefined, child, [{ name: "old" }]), [{ name: "old" }]);
+    });
+});
