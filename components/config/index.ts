@@ -86,17 +86,45 @@ function broughtCa(value: unknown, field: string, judging: Judging): Pick<Resolv
     return { caCertPem: pem, caCertSummaries: summaries };
 }
 
+/** What differs by `gateway.type` in the rules for `gateway`; where each type's gateway is by default is DEFAULTS'. */
+interface GatewayTypeRules {
+    /**
+     * Istio runs the gateway's pods itself, from its Gateway object: `gateway.selector` and `gateway.deploy`, which
+     * describe istioctl's or the chart's gateway, do not apply, and the component makes the gateway's namespace.
+     */
+    deployedByIstio: boolean;
+    /** The labels of the gateway's pods, from `gateway.selector` (given or not) and the gateway's name. */
+    podSelector(selector: unknown, name: string, field: string): { [label: string]: string };
+    /**
+     * A server's host is a ServiceEntry's, with the server's Service as its endpoint (a waypoint's, as Istio's
+     * TestWaypointAsEgressGateway does), rather than the Service's own name.
+     */
+    serverBehindServiceEntry: boolean;
+}
+
+/** The label Istio gives the pods of a Gateway it deploys, waypoints included. */
+const deployedByIstio = { deployedByIstio: true, podSelector: (_selector: unknown, name: string) => ({ [GATEWAY_NAME_LABEL]: name }) };
+
+const GATEWAY_TYPE_RULES: { [type in GatewayType]: GatewayTypeRules } = {
+    istio: {
+        deployedByIstio: false,
+        podSelector: (selector, _name, field) => (selector === undefined ? DEFAULTS.gateway.selector : labelMap(selector, field)),
+        serverBehindServiceEntry: false,
+    },
+    "gateway-api": { ...deployedByIstio, serverBehindServiceEntry: false },
+    waypoint: { ...deployedByIstio, serverBehindServiceEntry: true },
+};
 /**
- * The host of a destination with an in-cluster server: the server's Service name, except under a waypoint. There it is
- * a ServiceEntry's host, with the Service as its endpoint (as Istio's TestWaypointAsEgressGateway does), and a
- * ServiceEntry must not take a Service's own name: so a name outside the cluster, with an outside host's rules.
+ * The host of a destination with an in-cluster server: the server's Service name, except where the server is behind a
+ * ServiceEntry (a waypoint's). A ServiceEntry must not take a Service's own name: so there a name outside the cluster,
+ * with an outside host's rules.
  */
 function serverHost(value: unknown, server: ResolvedServer, gatewayType: GatewayType, field: string): string {
     const host = dnsName(value, field);
     const inClusterName = `${server.name}.${server.namespace}.svc.`;
-    if (gatewayType === "waypoint") {
+    if (GATEWAY_TYPE_RULES[gatewayType].serverBehindServiceEntry) {
         if (isClusterDomainName(host)) {
-            throw new ConfigError(field, `${shown(host)} is an in-cluster Service name; with gateway.type "waypoint" a server's host is a ServiceEntry's and must be a name outside the cluster, such as "${server.name}.example.com"`);
+            throw new ConfigError(field, `${shown(host)} is an in-cluster Service name; with gateway.type ${shown(gatewayType)} a server's host is a ServiceEntry's and must be a name outside the cluster, such as "${server.name}.example.com"`);
         }
         return outsideHost(host, field);
     }
@@ -159,14 +187,14 @@ function rejectCredentialCollisions(destinations: ResolvedDestination[]): void {
     });
 }
 
-/** `gateway.selector` and `gateway.deploy` describe istioctl's or the chart's gateway; Istio runs the other types' pods itself. */
 const ISTIO_ONLY_GATEWAY_FIELDS = ["selector", "deploy"] as const;
 
 function resolveGateway(value: unknown): ResolvedGateway {
     const field = "gateway";
     const gateway = requireObject(value ?? {}, field, ["type", "namespace", "name", "selector", "deploy", "chartVersion"] satisfies (keyof EgressGateway)[]);
     const type = oneOf(gateway.type, `${field}.type`, GATEWAY_TYPES, DEFAULTS.gateway.type);
-    if (type !== "istio") {
+    const rules = GATEWAY_TYPE_RULES[type];
+    if (rules.deployedByIstio) {
         for (const key of ISTIO_ONLY_GATEWAY_FIELDS) {
             if (gateway[key] !== undefined) {
                 throw new ConfigError(`${field}.${key}`, `only applies to gateway.type "istio"; Istio deploys and labels a ${shown(type)} gateway itself`);
@@ -179,12 +207,11 @@ function resolveGateway(value: unknown): ResolvedGateway {
     if (deploy && name.length > HELM_RELEASE_NAME_MAX) {
         throw new ConfigError(`${field}.name`, `${shown(name)} names the gateway's Helm release, which allows at most ${HELM_RELEASE_NAME_MAX} characters`);
     }
-    const istioSelector = () => (gateway.selector === undefined ? DEFAULTS.gateway.selector : labelMap(gateway.selector, `${field}.selector`));
     return {
         type,
         namespace: dnsLabel(gateway.namespace, `${field}.namespace`, placement.namespace),
         name,
-        selector: type === "istio" ? istioSelector() : { [GATEWAY_NAME_LABEL]: name },
+        selector: rules.podSelector(gateway.selector, name, `${field}.selector`),
         deploy,
         chartVersion: checkGatewayChartVersion(exactChartVersion(gateway.chartVersion, `${field}.chartVersion`, DEFAULTS.gateway.chartVersion), `${field}.chartVersion`),
     };
@@ -201,7 +228,7 @@ function generations(value: unknown): string[] {
 
 /** The component creates the gateway's namespace when it makes the gateway: with `deploy`, and for every type Istio deploys. */
 export function createsGatewayNamespace(gateway: ResolvedGateway): boolean {
-    return gateway.deploy || gateway.type !== "istio";
+    return gateway.deploy || GATEWAY_TYPE_RULES[gateway.type].deployedByIstio;
 }
 
 function resolveCa(value: unknown): ResolvedCa {
