@@ -50,8 +50,8 @@ export interface DestinationCertificates {
 export interface IssueContext {
     component: string;
     parent: pulumi.Resource;
-    /** The component's URN, when known while it is constructed (ChildContext.componentUrn). */
-    componentUrn?: string;
+    /** The children's URN prefix, when known while the component is constructed (ChildContext.childUrnPrefix). */
+    childUrnPrefix?: string;
     ca: ResolvedCa;
 }
 
@@ -61,7 +61,7 @@ export interface IssueContext {
  */
 function aliased(context: IssueContext, type: string, name: string, previous: string | undefined): pulumi.CustomResourceOptions {
     if (previous === undefined) return { parent: context.parent };
-    return { parent: context.parent, aliases: formerAliases(context.componentUrn, { type, name }, [{ name: previous }]) };
+    return { parent: context.parent, aliases: formerAliases(context.childUrnPrefix, { type, name }, [{ name: previous }]) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { issueCertificates } from "./certificates";
 import { resolveConfig } from "./config";
 import { claimInstanceNames } from "./config/instanceClaims";
 import { gatewayRendering } from "./gateways";
-import { childName, commonLabels, COMPONENT_TYPE, objectNames, topLevelUrn } from "./naming";
+import { childName, commonLabels, COMPONENT_TYPE, objectNames, topLevelChildUrnPrefix } from "./naming";
 import { CertificateSummary } from "./pem";
 import { warnUnlessSecretsMutable } from "./providerCheck";
 import { unguardedCallerPolicyWarning } from "./render/authorization";
@@ -16,12 +16,15 @@ import { deployTlsServer, serverNamespace } from "./tlsServer";
 import { verifyDestinations } from "./verify";
 
 /**
- * The component's URN when it is known without waiting for the engine: at the top of its stack, it follows from the
- * stack, the project and its own type and name. Nested in another component, it is not known yet.
+ * The children's URN prefix when it is known without waiting for the engine: at the top of its stack, it follows from
+ * the stack, the project and the component's type. Nested in another component it is not known yet; and a component
+ * with aliases of its own (renamed or moved) leaves its children's aliases to the engine, which completes a spec with
+ * the component's old URN where it was found through an alias (step_generator.go `collapseAliasToUrn`).
  */
-function urnAtTopLevel(name: string, opts?: pulumi.ComponentResourceOptions): string | undefined {
+function childUrnPrefix(opts?: pulumi.ComponentResourceOptions): string | undefined {
     if (opts?.parent !== undefined && opts.parent !== pulumi.runtime.getStackResource()) return undefined;
-    return topLevelUrn(pulumi.getStack(), pulumi.getProject(), { type: COMPONENT_TYPE, name });
+    if ((opts?.aliases?.length ?? 0) > 0) return undefined;
+    return topLevelChildUrnPrefix(pulumi.getStack(), pulumi.getProject(), COMPONENT_TYPE);
 }
 
 /**
@@ -54,13 +57,13 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         warnUnlessSecretsMutable(this);
         const labels = commonLabels(name);
         const parent = this;
-        const componentUrn = urnAtTopLevel(name, opts);
+        const aliasPrefix = childUrnPrefix(opts);
 
-        const issueContext = { component: name, parent, componentUrn, ca: config.ca };
+        const issueContext = { component: name, parent, childUrnPrefix: aliasPrefix, ca: config.ca };
         for (const warning of config.warnings) pulumi.log.warn(`${warning.field}: ${warning.message}`, this);
 
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
-        const childContext = { component: name, parent, componentUrn, labels };
+        const childContext = { component: name, parent, childUrnPrefix: aliasPrefix, labels };
         const rendering = gatewayRendering(config.gateway);
         const gateway = rendering.declare({ ...childContext, config });
 
@@ -100,9 +103,14 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         this.clientCaCertificates = pulumi.output(clientCaCertificates);
         this.credentialSecrets = pulumi.output(credentialSecrets);
         // Logged whenever the certificates are known: at every preview and up of a deployed stack, before anything changes.
+        const inDestinationOrder = (certificates: ReportedCertificate[]) => {
+            const order = new Map(config.destinations.map((d, index) => [d.name, index]));
+            return certificates.sort((a, b) => order.get(a.destination)! - order.get(b.destination)!);
+        };
+        // Each destination's made certificates first, then its brought ones; destinations in the config's order.
         const reported = madeCertificates.length === 0
             ? pulumi.output(knownCertificates)
-            : pulumi.all(madeCertificates).apply((made) => [...knownCertificates, ...made.flat()]);
+            : pulumi.all(madeCertificates).apply((made) => inDestinationOrder([...made.flat(), ...knownCertificates]));
         this.certificates = reported.apply((all) => {
             for (const warning of expiryWarnings(all, config.ca.earlyRenewalHours, new Date())) pulumi.log.warn(warning, this);
             return certificateReport(all);

@@ -38,7 +38,7 @@ export function deployGateway(context: ChildContext, gateway: ResolvedGateway): 
         // the former name is still this resource: an upgrade from it that also renames the gateway is delete-first
         // (docs/upgrading.md).
         deleteBeforeReplace: true,
-        aliases: formerAliases(context.componentUrn, { type: PULUMI_TYPES.helmRelease, name: releaseNames.name }, renamedFrom(releaseNames.previous, releaseNames.name)),
+        aliases: formerAliases(context.childUrnPrefix, { type: PULUMI_TYPES.helmRelease, name: releaseNames.name }, renamedFrom(releaseNames.previous, releaseNames.name)),
     });
     return [namespace, release];
 }

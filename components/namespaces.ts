@@ -6,8 +6,8 @@ import { childName } from "./naming";
 export interface ChildContext {
     component: string;
     parent: pulumi.Resource;
-    /** The component's URN, when known while it is constructed: aliases then name old URNs (naming.ts formerAliases). */
-    componentUrn?: string;
+    /** The children's URN prefix, when known while the component is constructed: aliases then name old URNs (naming.ts formerAliases). */
+    childUrnPrefix?: string;
     labels: { [label: string]: string };
 }
 

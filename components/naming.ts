@@ -234,24 +234,24 @@ export const PULUMI_TYPES = {
 export const COMPONENT_TYPE = "egress-tls:index:EgressTlsOrigination";
 
 /**
- * The URN of a resource whose parent is the stack itself, as the engine makes it (the stack's type is left out of the
- * qualified type: pulumi/sdk/go/common/resource/urn.go `NewURN`).
+ * The URNs of the children of a component whose parent is the stack itself, up to the children's own type:
+ * `urn:pulumi:<stack>::<project>::<component type>` (the engine leaves the stack's type out of a qualified type:
+ * pulumi/sdk/go/common/resource/urn.go `NewURN`).
  */
-export function topLevelUrn(stack: string, project: string, identity: PulumiIdentity): string {
-    return `urn:pulumi:${stack}::${project}::${identity.type}::${identity.name}`;
+export function topLevelChildUrnPrefix(stack: string, project: string, componentType: string): string {
+    return `urn:pulumi:${stack}::${project}::${componentType}`;
 }
 
 /**
- * Aliases to what a child of the component was before (`formers`; a field a former leaves out is today's). Knowing the
- * component's URN, each alias is the old URN itself, which the engine takes as is; without it, a spec the engine
- * completes with the child's parent (pulumi/pkg/resource/deploy/step_generator.go `collapseAliasToUrn`). Both name the
- * same old URN, but the SDK makes about ten Outputs of each spec alias, at every evaluation, where it makes two of a
- * URN (resource.js `collapseAliasToUrn`, `createUrn`): specs cost a resource about 6% each (docs/benchmark.md).
+ * Aliases to what a child of the component was before (`formers`; a field a former leaves out is today's). Knowing
+ * the children's URN prefix (topLevelChildUrnPrefix), each alias is the old URN itself, which the engine takes as is;
+ * without it, a spec the engine completes with the child's parent (pulumi/pkg/resource/deploy/step_generator.go
+ * `collapseAliasToUrn`). Both name the same old URN, but the SDK makes about ten Outputs of each spec alias, at every
+ * evaluation, where it makes two of a URN (resource.js `collapseAliasToUrn`, `createUrn`; docs/benchmark.md).
  */
-export function formerAliases(componentUrn: string | undefined, child: PulumiIdentity, formers: Partial<PulumiIdentity>[]): (string | Partial<PulumiIdentity>)[] {
-    if (componentUrn === undefined) return formers;
-    const qualifiedType = componentUrn.slice(0, componentUrn.lastIndexOf("::"));
-    return formers.map((former) => `${qualifiedType}$${former.type ?? child.type}::${former.name ?? child.name}`);
+export function formerAliases(childUrnPrefix: string | undefined, child: PulumiIdentity, formers: Partial<PulumiIdentity>[]): (string | Partial<PulumiIdentity>)[] {
+    if (childUrnPrefix === undefined) return formers;
+    return formers.map((former) => `${childUrnPrefix}$${former.type ?? child.type}::${former.name ?? child.name}`);
 }
 
 /** The name a child had before, as a former identity, when it differs from today's. */

@@ -47,7 +47,7 @@ export function deployTlsServer(
     const fixed = (suffix: string, type: string) => {
         const fixedName = fixedObjectChildNames.serverObject(context.component, destination.server, suffix);
         const formers = renamedFrom(formerDestinationChildName(context.component, destination, suffix), fixedName);
-        return { fixedName, aliases: formerAliases(context.componentUrn, { type, name: fixedName }, formers) };
+        return { fixedName, aliases: formerAliases(context.childUrnPrefix, { type, name: fixedName }, formers) };
     };
     const deploymentName = fixed("deployment", PULUMI_TYPES.deployment);
     const deployment = new k8s.apps.v1.Deployment(deploymentName.fixedName, {

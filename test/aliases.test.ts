@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EgressTlsOrigination } from "../components";
+import { EgressTlsOrigination, EgressTlsOriginationArgs } from "../components";
 import { ISTIO_API_VERSIONS } from "../components/config/resolved";
-import { formerAliases, topLevelUrn } from "../components/naming";
+import { formerAliases, topLevelChildUrnPrefix } from "../components/naming";
 import { cheapProviders } from "./support/cheapProviders";
-import { AliasSpec, ProgramRun, Registration, runProgram } from "./support/harness";
+import { AliasSpec, ProgramRun, ProviderFn, Registration, runProgram } from "./support/harness";
 import { COMPONENT, everythingArgs, MUTABLE_KUBERNETES_CONFIG } from "./support/scenarios";
+import { planUp } from "./support/plan";
 import { collapseAlias, engineUrns, parseUrn } from "./support/urns";
 
 const WRAPPER_TYPE = "test:index:Wrapper";
@@ -19,17 +20,28 @@ function componentAliases(r: Registration): AliasSpec[] {
     return r.aliases.filter((alias) => !ownByClass(alias));
 }
 
-/** The component with every kind of child, at the top of the stack or inside a component of the user's own. */
-async function run(nested: boolean): Promise<ProgramRun> {
+/**
+ * Placeholder key and certificate outputs named after the child without the component's name: what a resource found
+ * through an alias keeps (its state), where new names would make new placeholders and every certificate look changed.
+ */
+const keptAcrossRenames: ProviderFn = (type, name, inputs, trigger) => cheapProviders(type, name.replace(/^(old-egress|egress-tls)-/, ""), inputs, trigger);
+
+/** A program that declares the component with every kind of child (`args`, `name`, `opts` changed as given). */
+async function runWith(program: (args: EgressTlsOriginationArgs) => void, args = everythingArgs()): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig(MUTABLE_KUBERNETES_CONFIG);
     try {
-        return await runProgram(() => {
-            const parent = nested ? new pulumi.ComponentResource(WRAPPER_TYPE, "wrapper", {}, {}) : undefined;
-            new EgressTlsOrigination(COMPONENT, everythingArgs(), { parent });
-        }, cheapProviders);
+        return await runProgram(() => program(args), keptAcrossRenames);
     } finally {
         pulumi.runtime.setAllConfig({});
     }
+}
+
+/** The component at the top of the stack or inside a component of the user's own. */
+function run(nested: boolean): Promise<ProgramRun> {
+    return runWith((args) => {
+        const parent = nested ? new pulumi.ComponentResource(WRAPPER_TYPE, "wrapper", {}, {}) : undefined;
+        new EgressTlsOrigination(COMPONENT, args, { parent });
+    });
 }
 
 /** For each resource (by its engine URN, the wrapper's type left out), the old URNs its aliases name, as the engine collapses them. */
@@ -40,7 +52,8 @@ function oldUrns(programRun: ProgramRun): Map<string, string[]> {
         const urn = urns.get(r.urn)!;
         const { stack, project } = parseUrn(urn);
         const resource = { type: r.type, name: r.name, parentUrn: urns.get(r.parent), stack, project };
-        return [unwrapped(urn), componentAliases(r).map((alias) => unwrapped(collapseAlias(alias, resource))).sort()];
+        const completed = (alias: AliasSpec) => ({ ...alias, parentUrn: alias.parentUrn && (urns.get(alias.parentUrn) ?? alias.parentUrn) });
+        return [unwrapped(urn), componentAliases(r).map((alias) => unwrapped(collapseAlias(completed(alias), resource))).sort()];
     }));
 }
 
@@ -80,13 +93,32 @@ describe("aliases to former names and types", () => {
     });
 });
 
+describe("aliases of a component that has aliases of its own", () => {
+    it("are specs, so the engine completes them with the component's old URN: a rename and an istioApiVersion switch in one up keep everything", async () => {
+        const oldArgs = { ...everythingArgs(), istioApiVersion: "networking.istio.io/v1beta1" };
+        const old = await runWith((args) => new EgressTlsOrigination("old-egress", args), oldArgs);
+        const renamed = await runWith((args) => new EgressTlsOrigination(COMPONENT, args, { aliases: [{ name: "old-egress" }] }));
+        assert.deepStrictEqual(renamed.registrations.flatMap(componentAliases).filter((alias) => alias.urn !== undefined), []);
+        const plan = planUp({ run: old }, { run: renamed });
+        assert.deepStrictEqual(plan.errors, []);
+        // The verify Job alone is replaced, as at every up (components/verify.ts): it runs anew.
+        assert.deepStrictEqual(plan.steps.filter((s) => ["create", "delete", "replace"].includes(s.op)).map((s) => `${s.op} ${s.name}`), ["replace egress-tls-verify"]);
+        assert.ok(plan.steps.filter((s) => s.aliasedFrom?.includes("networking.istio.io/v1beta1")).length > 5, "Istio objects found under their old type and parent");
+    });
+
+    it("are URNs again with the stack itself named as parent", async () => {
+        const topLevel = await runWith((args) => new EgressTlsOrigination(COMPONENT, args, { parent: pulumi.runtime.getStackResource() }));
+        assert.deepStrictEqual(topLevel.registrations.flatMap(componentAliases).filter((alias) => alias.urn === undefined), []);
+    });
+});
+
 describe("formerAliases", () => {
     const child = { type: "kubernetes:core/v1:Secret", name: "egress-tls-credential-x" };
 
     it("makes a child's old URN under the component's qualified type, a former field left out being today's", () => {
-        const component = topLevelUrn("dev", "proj", { type: "egress-tls:index:EgressTlsOrigination", name: "egress-tls" });
-        assert.strictEqual(component, "urn:pulumi:dev::proj::egress-tls:index:EgressTlsOrigination::egress-tls");
-        assert.deepStrictEqual(formerAliases(component, child, [{ name: "egress-tls-x-credential" }, { type: "kubernetes:core/v1:ConfigMap" }]), [
+        const prefix = topLevelChildUrnPrefix("dev", "proj", "egress-tls:index:EgressTlsOrigination");
+        assert.strictEqual(prefix, "urn:pulumi:dev::proj::egress-tls:index:EgressTlsOrigination");
+        assert.deepStrictEqual(formerAliases(prefix, child, [{ name: "egress-tls-x-credential" }, { type: "kubernetes:core/v1:ConfigMap" }]), [
             "urn:pulumi:dev::proj::egress-tls:index:EgressTlsOrigination$kubernetes:core/v1:Secret::egress-tls-x-credential",
             "urn:pulumi:dev::proj::egress-tls:index:EgressTlsOrigination$kubernetes:core/v1:ConfigMap::egress-tls-credential-x",
         ]);

@@ -103,7 +103,7 @@ interface GatewayTypeRules {
 }
 
 /** The label Istio gives the pods of a Gateway it deploys, waypoints included. */
-const deployedByIstio = { deployedByIstio: true, podSelector: (_selector: unknown, name: string) => ({ [GATEWAY_NAME_LABEL]: name }) };
+const ISTIO_DEPLOYED = { deployedByIstio: true, podSelector: (_selector: unknown, name: string) => ({ [GATEWAY_NAME_LABEL]: name }) };
 
 const GATEWAY_TYPE_RULES: { [type in GatewayType]: GatewayTypeRules } = {
     istio: {
@@ -111,9 +111,10 @@ const GATEWAY_TYPE_RULES: { [type in GatewayType]: GatewayTypeRules } = {
         podSelector: (selector, _name, field) => (selector === undefined ? DEFAULTS.gateway.selector : labelMap(selector, field)),
         serverBehindServiceEntry: false,
     },
-    "gateway-api": { ...deployedByIstio, serverBehindServiceEntry: false },
-    waypoint: { ...deployedByIstio, serverBehindServiceEntry: true },
+    "gateway-api": { ...ISTIO_DEPLOYED, serverBehindServiceEntry: false },
+    waypoint: { ...ISTIO_DEPLOYED, serverBehindServiceEntry: true },
 };
+
 /**
  * The host of a destination with an in-cluster server: the server's Service name, except where the server is behind a
  * ServiceEntry (a waypoint's). A ServiceEntry must not take a Service's own name: so there a name outside the cluster,

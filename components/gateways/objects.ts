@@ -28,7 +28,7 @@ export function customObject(
     dependsOn: pulumi.Resource[] = [],
 ): k8s.apiextensions.CustomResource {
     const formers = type.apiVersion.includes(".istio.io/") ? istioTypeAliases(type.kind, type.apiVersion) : [];
-    const aliases = formerAliases(context.componentUrn, { type: PULUMI_TYPES.customResource(type.apiVersion, type.kind), name: logicalName }, formers);
+    const aliases = formerAliases(context.childUrnPrefix, { type: PULUMI_TYPES.customResource(type.apiVersion, type.kind), name: logicalName }, formers);
     return new k8s.apiextensions.CustomResource(logicalName, {
         ...type,
         metadata: { ...metadata, labels: { ...context.labels, ...metadata.labels } },
@@ -72,7 +72,7 @@ function credentialSecret(context: RoutingContext, destination: ResolvedDestinat
     return new k8s.core.v1.Secret(name, {
         metadata: { name: objectNames.credentialSecret(destination), namespace: context.config.gateway.namespace, labels: context.labels },
         stringData: client ? { "tls.crt": client.certPem, "tls.key": client.keyPem, "ca.crt": trustedCaPem } : { "ca.crt": trustedCaPem },
-    }, { parent: context.parent, dependsOn: context.gatewayReady, aliases: formerAliases(context.componentUrn, { type: PULUMI_TYPES.secret, name }, renamedFrom(formerName, name)) });
+    }, { parent: context.parent, dependsOn: context.gatewayReady, aliases: formerAliases(context.childUrnPrefix, { type: PULUMI_TYPES.secret, name }, renamedFrom(formerName, name)) });
 }
 
 /**

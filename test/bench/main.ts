@@ -72,27 +72,41 @@ function measureStartUp(configured: string[]): { configuredMs: number; typeCheck
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const verdict = (met: boolean) => (met ? "met" : "MISSED");
 
-/** ms/destination of the component at the largest count against the smallest: flat when ≤ MAX_COST_RATIO. */
-function perDestinationGrowth(rows: Row[]): { from: Row; to: Row; growth: number } {
+/**
+ * ms/destination at the largest count against the smallest, of the component and of direct. Under the SDK's mocks a
+ * resource costs more in a larger program whoever declares it (GC over a larger heap), so the component is flat when its
+ * growth is at most MAX_COST_RATIO × direct's: nothing it adds grows faster than the resources themselves.
+ */
+function perDestinationGrowth(rows: Row[]): { from: Row; to: Row; component: number; direct: number } {
     const sorted = [...rows].sort((a, b) => a.destinations - b.destinations);
     const [from, to] = [sorted[0], sorted[sorted.length - 1]];
-    const perDestination = (row: Row) => row.measurement.figures.component.wallMs / row.destinations;
-    return { from, to, growth: perDestination(to) / perDestination(from) };
+    const growth = (program: "component" | "direct") => {
+        const perDestination = (row: Row) => row.measurement.figures[program].wallMs / row.destinations;
+        return perDestination(to) / perDestination(from);
+    };
+    return { from, to, component: growth("component"), direct: growth("direct") };
+}
+
+/** The rounds' lowest and highest component ÷ direct, when there are several. */
+function roundSpread(measurement: Measurement): string {
+    const byRound = measurement.componentToDirectByRound;
+    return byRound.length < 2 ? "1 round" : `${fixed(Math.min(...byRound))}–${fixed(Math.max(...byRound))}, ${byRound.length} rounds`;
 }
 
 function printTargets(groups: Row[][], startUpRatio: number): void {
     console.log("## Targets\n");
-    console.log("| scenario | destinations | component ÷ direct (≤ 1.10) | | component ÷ bare (information) |");
-    console.log("|---|---|---:|---|---:|");
+    console.log("| scenario | destinations | component ÷ direct (≤ 1.10) | | rounds' range | component ÷ bare (information) |");
+    console.log("|---|---|---:|---|---|---:|");
     for (const row of groups.flat()) {
         const { componentToDirect, componentToBare } = row.measurement.ratios;
-        console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${fixed(componentToDirect)}× | ${verdict(componentToDirect <= MAX_COST_RATIO)} | ${fixed(componentToBare)}× |`);
+        console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${fixed(componentToDirect)}× | ${verdict(componentToDirect <= MAX_COST_RATIO)} | `
+            + `${roundSpread(row.measurement)} | ${fixed(componentToBare)}× |`);
     }
     console.log("");
     for (const rows of groups) {
-        const { from, to, growth } = perDestinationGrowth(rows);
-        console.log(`- ${verdict(growth <= MAX_COST_RATIO)}: ${from.scenario}, ${from.kind}: component ms/destination at N=${to.destinations} is `
-            + `${fixed(growth)}× that at N=${from.destinations} (flat: ≤ ${MAX_COST_RATIO}×)`);
+        const { from, to, component, direct } = perDestinationGrowth(rows);
+        console.log(`- ${verdict(component <= MAX_COST_RATIO * direct)}: ${from.scenario}, ${from.kind}: ms/destination at N=${to.destinations} is `
+            + `${fixed(component)}× that at N=${from.destinations} for the component, ${fixed(direct)}× for direct (flat: component ≤ ${MAX_COST_RATIO} × direct's)`);
     }
     console.log(`- ${verdict(startUpRatio <= MAX_START_UP_RATIO)}: configured start-up is ${fixed(startUpRatio)}× ts-node with `
         + `type-checking (target ≤ ${MAX_START_UP_RATIO}×)`);

@@ -18,6 +18,9 @@ export interface Measurement {
      * component (bare has as many resources as it), of ms/resource for direct against bare.
      */
     ratios: { componentToDirect: number; componentToBare: number; directToBare: number };
+    /** Each round's component ÷ direct, whose median is `ratios.componentToDirect`: how much the rounds agree. */
+    componentToDirectByRound: number[];
+    /** Rounds of component and direct (bare takes part in the first three at most). */
     rounds: number;
 }
 
