@@ -74,12 +74,17 @@ function nginxServer(destination: BenchDestination, namespace: k8s.core.v1.Names
 export function trustedCas(destinations: BenchDestination[]): pulumi.Input<string>[] {
     const inCluster = destinations.some((d) => !d.caCertPem);
     const namespace = inCluster ? new k8s.core.v1.Namespace("mesh-external", COMMON.serverNamespace) : undefined;
-    return destinations.map((destination) => {
-        if (destination.caCertPem) return destination.caCertPem;
+    const cas: pulumi.Input<string>[] = [];
+    for (const destination of destinations) {
+        if (destination.caCertPem) {
+            cas.push(destination.caCertPem);
+            continue;
+        }
         const certificates = serverCertificates(destination);
         nginxServer(destination, namespace!, certificates);
-        return certificates.caCertPem;
-    });
+        cas.push(certificates.caCertPem);
+    }
+    return cas;
 }
 
 /**

@@ -15,7 +15,7 @@ export function declareGatewayApiDirectly(destinations: BenchDestination[]): voi
     gatewayObject.spec.listeners = destinations.map((d) => fillIn(OBJECTS.listener, d));
     const gateway = customResource("gateway", inNamespace(gatewayObject, namespace));
     const cas = trustedCas(destinations);
-    destinations.forEach((destination, i) => {
+    for (const [i, destination] of destinations.entries()) {
         const { name } = destination;
         const object = (key: string) => fillIn(OBJECTS[key], destination);
         const origination = originateTls(destination, OBJECTS, cas[i], namespace);
@@ -24,5 +24,5 @@ export function declareGatewayApiDirectly(destinations: BenchDestination[]): voi
             ? customResource(`${name}-route`, object("outsideRoute"), [gateway, origination, customResource(`${name}-service-entry`, object("serviceEntry"))])
             : customResource(`${name}-route`, object("serverRoute"), [gateway, origination, customResource(`${name}-reference-grant`, object("referenceGrant"))]);
         customResource(`${name}-virtual-service`, object("virtualService"), [route, subset]);
-    });
+    }
 }

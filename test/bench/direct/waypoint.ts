@@ -13,10 +13,10 @@ export function declareWaypointDirectly(destinations: BenchDestination[]): void 
     const namespace = new k8s.core.v1.Namespace("istio-egress", OBJECTS.gatewayNamespace);
     const waypoint = customResource("waypoint", inNamespace(OBJECTS.waypoint, namespace));
     const cas = trustedCas(destinations);
-    destinations.forEach((destination, i) => {
+    for (const [i, destination] of destinations.entries()) {
         const { name } = destination;
         const object = (key: string) => fillIn(OBJECTS[key], destination);
         const origination = originateTls(destination, OBJECTS, cas[i], namespace);
         customResource(`${name}-service-entry`, object(destination.caCertPem ? "serviceEntry" : "serverServiceEntry"), [waypoint, origination]);
-    });
+    }
 }
