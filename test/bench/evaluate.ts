@@ -30,7 +30,7 @@ for (const { env } of MUTABILITY_SETTINGS) process.env[env] = "true";
  * 1,600 resources, an evaluation lasting seconds) get one, which keeps `npm run bench` within 5 minutes
  * (docs/benchmark.md). BENCH_ROUNDS (main.ts) fixes the count instead.
  */
-const ROUND_BUDGET_MS = 15_000;
+const ROUND_BUDGET_MS = 12_000;
 const MAX_ROUNDS = 9;
 const BARE_ROUNDS = 3;
 const WARM_UP_DESTINATIONS = 10;
