@@ -82,9 +82,10 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
     let round = 0;
     for (; another(round); round++) {
         process.stderr.write(`  ${scenarioName}, ${count} ${kind}: round ${round + 1}${roundsAsked ? `/${roundsAsked}` : ""}\n`);
-        for (let turn = 0; turn < PROGRAM_KINDS.length; turn++) {
-            const programKind = PROGRAM_KINDS[(round + turn) % PROGRAM_KINDS.length];
-            if (programKind === "bare" && round >= BARE_ROUNDS) continue;
+        // All three in turns while bare takes part; then component and direct, each first in every other round.
+        const taking = round < BARE_ROUNDS ? PROGRAM_KINDS : PROGRAM_KINDS.filter((programKind) => programKind !== "bare");
+        for (let turn = 0; turn < taking.length; turn++) {
+            const programKind = taking[(round + turn) % taking.length];
             samples[programKind].push(await evaluateOnce(programs[programKind]));
         }
     }
@@ -95,7 +96,7 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
     }
     const figures = Object.fromEntries(PROGRAM_KINDS.map((programKind): [ProgramKind, ProgramFigures] => {
         const of = samples[programKind];
-        return [programKind, { resources: of[0].resources, wallMs: median(of.map((s) => s.wallMs)), gcMs: median(of.map((s) => s.gcMs)) }];
+        return [programKind, { resources: of[0].resources, wallMs: median(of.map((s) => s.wallMs)), gcMs: median(of.map((s) => s.gcMs)), evaluations: of.length }];
     })) as Measurement["figures"];
     // Round by round (bare's rounds are the first ones), so each ratio compares evaluations made under the same load.
     const roundRatios = (a: ProgramKind, b: ProgramKind, cost: (s: Sample) => number) => samples[b].map((s, i) => cost(samples[a][i]) / cost(s));
@@ -117,8 +118,9 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
 
 if (require.main === module) {
     const [scenarioName, kind, count, rounds] = process.argv.slice(2);
-    if (!DESTINATION_KINDS.includes(kind as DestinationKind) || !(Number(count) > 0)) {
-        throw new Error(`usage: evaluate.ts <scenario> <${DESTINATION_KINDS.join("|")}> <count> [rounds]`);
+    const positive = (value: string) => Number.isInteger(Number(value)) && Number(value) >= 1;
+    if (!DESTINATION_KINDS.includes(kind as DestinationKind) || !positive(count) || (rounds !== undefined && !positive(rounds))) {
+        throw new Error(`usage: evaluate.ts <scenario> <${DESTINATION_KINDS.join("|")}> <count> [rounds, at least 1]`);
     }
     measure(scenarioName, kind as DestinationKind, Number(count), rounds ? Number(rounds) : undefined)
         .then((measurement) => console.log(JSON.stringify(measurement)));

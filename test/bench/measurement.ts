@@ -8,6 +8,8 @@ export interface ProgramFigures {
     wallMs: number;
     /** Garbage collection pauses during `wallMs`. */
     gcMs: number;
+    /** Timed evaluations the medians are of (bare's: the first rounds only). */
+    evaluations: number;
 }
 
 /** What evaluate.ts prints for main.ts as one JSON line. */
