@@ -260,14 +260,15 @@ export function renamedFrom(formerName: string, name: string): Partial<PulumiIde
 }
 
 /**
- * The Pulumi types an Istio object has under the other versions `istioApiVersion` selects, in the object's own API group
- * (`kubernetes:<group>/<version>:<kind>`): as aliases, they keep the object when `istioApiVersion` changes, where a new
- * type would mean a new URN, a create ("already exists") and a delete.
+ * The Pulumi types (`kubernetes:<apiVersion>:<kind>`) an Istio object has under the other values of `istioApiVersion`,
+ * given how its apiVersion follows that setting (`underIstioApiVersion`: the same for networking objects, fewer
+ * versions for security ones): as aliases, they keep the object when `istioApiVersion` changes, where a new type would
+ * mean a new URN, a create ("already exists") and a delete.
  */
-export function istioTypeAliases(kind: string, apiVersion: string): { type: string }[] {
-    const [group, version] = apiVersion.split("/");
-    const versions = ISTIO_API_VERSIONS.map((selectable) => selectable.split("/")[1]).filter((other) => other !== version);
-    return versions.map((other) => ({ type: PULUMI_TYPES.customResource(`${group}/${other}`, kind) }));
+export function istioTypeAliases(kind: string, apiVersion: string, underIstioApiVersion: (istioApiVersion: string) => string): { type: string }[] {
+    const others = new Set(ISTIO_API_VERSIONS.map(underIstioApiVersion));
+    others.delete(apiVersion);
+    return [...others].map((other) => ({ type: PULUMI_TYPES.customResource(other, kind) }));
 }
 
 /** The default generation: the one whose resources a stack made before generations existed now are (see certificateNames). */

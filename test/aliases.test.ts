@@ -93,6 +93,21 @@ describe("aliases to former names and types", () => {
     });
 });
 
+describe("an Istio object's type aliases", () => {
+    it("name its kind under every other istioApiVersion; an AuthorizationPolicy only under the security versions those select", async () => {
+        const typesOf = (programRun: ProgramRun, kind: string) => programRun.registrations.filter((r) => r.inputs.kind === kind)
+            .map((r) => componentAliases(r).map((alias) => parseUrn(alias.urn!).qualifiedType.split("$").pop()));
+        const policies = typesOf(await run(false), "AuthorizationPolicy");
+        assert.strictEqual(policies.length, 1);
+        assert.deepStrictEqual(policies[0], ["kubernetes:security.istio.io/v1beta1:AuthorizationPolicy"]);
+        const rules = typesOf(await run(false), "DestinationRule");
+        assert.ok(rules.length > 0);
+        for (const aliases of rules) {
+            assert.deepStrictEqual(aliases, ["v1beta1", "v1alpha3"].map((version) => `kubernetes:networking.istio.io/${version}:DestinationRule`));
+        }
+    });
+});
+
 describe("aliases of a component that has aliases of its own", () => {
     it("are specs, so the engine completes them with the component's old URN: a rename and an istioApiVersion switch in one up keep everything", async () => {
         const oldArgs = { ...everythingArgs(), istioApiVersion: "networking.istio.io/v1beta1" };

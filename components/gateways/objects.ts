@@ -15,22 +15,31 @@ export interface RoutingContext extends GatewayContext {
     gatewayReady: pulumi.Resource[];
 }
 
+/** A custom resource's type; an Istio one says how its apiVersion follows `istioApiVersion`. */
+interface ObjectType {
+    apiVersion: string;
+    kind: string;
+    /** The apiVersion under each selectable `istioApiVersion`; absent for a type that does not follow it (Gateway API). */
+    underIstioApiVersion?: (istioApiVersion: string) => string;
+}
+
 /**
  * A custom resource (Istio or Gateway API) with the component's labels. An Istio one also answers to its types under the
- * other versions `istioApiVersion` selects (istioTypeAliases), so changing that setting replaces nothing.
+ * other values of `istioApiVersion` (istioTypeAliases), so changing that setting replaces nothing.
  */
 export function customObject(
     context: RoutingContext,
     logicalName: string,
-    type: { apiVersion: string; kind: string },
+    type: ObjectType,
     metadata: { name: string; namespace: string; labels?: { [label: string]: string }; annotations?: { [key: string]: string } },
     spec: object,
     dependsOn: pulumi.Resource[] = [],
 ): k8s.apiextensions.CustomResource {
-    const formers = type.apiVersion.includes(".istio.io/") ? istioTypeAliases(type.kind, type.apiVersion) : [];
+    const formers = type.underIstioApiVersion ? istioTypeAliases(type.kind, type.apiVersion, type.underIstioApiVersion) : [];
     const aliases = formerAliases(context.childUrnPrefix, { type: PULUMI_TYPES.customResource(type.apiVersion, type.kind), name: logicalName }, formers);
     return new k8s.apiextensions.CustomResource(logicalName, {
-        ...type,
+        apiVersion: type.apiVersion,
+        kind: type.kind,
         metadata: { ...metadata, labels: { ...context.labels, ...metadata.labels } },
         spec,
     }, { parent: context.parent, dependsOn, aliases });
@@ -45,7 +54,8 @@ export function istioObject(
     spec: object,
     dependsOn: pulumi.Resource[] = [],
 ): k8s.apiextensions.CustomResource {
-    return customObject(context, logicalName, { apiVersion: context.config.istioApiVersion, kind }, metadata, spec, dependsOn);
+    const sameVersion = (istioApiVersion: string) => istioApiVersion;
+    return customObject(context, logicalName, { apiVersion: context.config.istioApiVersion, kind, underIstioApiVersion: sameVersion }, metadata, spec, dependsOn);
 }
 
 /**
@@ -57,7 +67,7 @@ export function restrictCallers(context: RoutingContext, destination: ResolvedDe
     const spec = renderCallerPolicy(config, destination, attachment);
     if (spec === undefined) return [];
     return [customObject(context, childName(context.component, destination.name, "allowed-callers"),
-        { apiVersion: securityApiVersion(config.istioApiVersion), kind: "AuthorizationPolicy" },
+        { apiVersion: securityApiVersion(config.istioApiVersion), kind: "AuthorizationPolicy", underIstioApiVersion: securityApiVersion },
         { name: objectNames.callerPolicy(destination), namespace: config.gateway.namespace }, spec, context.gatewayReady)];
 }
 
