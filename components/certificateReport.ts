@@ -30,6 +30,15 @@ export function madeCertificate(destination: string, name: string, pem: unknown)
     return parsed ? [{ destination, name, summary: summarizeCertificate(parsed), brought: false }] : [];
 }
 
+/**
+ * `certificates` in the order of `destinations`, each destination's in the order given (a stable sort): made ones
+ * listed before brought ones stay so.
+ */
+export function inDestinationOrder(destinations: { name: string }[], certificates: ReportedCertificate[]): ReportedCertificate[] {
+    const order = new Map(destinations.map((d, index) => [d.name, index]));
+    return [...certificates].sort((a, b) => order.get(a.destination)! - order.get(b.destination)!);
+}
+
 /** For each destination, each certificate's subject, fingerprint and validity: public facts only, never a key. */
 export function certificateReport(certificates: ReportedCertificate[]): { [destination: string]: { [certificate: string]: CertificateSummary } } {
     const report: { [destination: string]: { [certificate: string]: CertificateSummary } } = {};

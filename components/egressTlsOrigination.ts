@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EgressTlsOriginationArgs } from "./args";
-import { broughtCertificates, certificateReport, expiryWarnings, madeCertificate, ReportedCertificate } from "./certificateReport";
+import { broughtCertificates, certificateReport, expiryWarnings, inDestinationOrder, madeCertificate, ReportedCertificate } from "./certificateReport";
 import { issueCertificates } from "./certificates";
 import { resolveConfig } from "./config";
 import { claimInstanceNames } from "./config/instanceClaims";
@@ -102,15 +102,10 @@ export class EgressTlsOrigination extends pulumi.ComponentResource {
         this.caCertificates = pulumi.output(caCertificates);
         this.clientCaCertificates = pulumi.output(clientCaCertificates);
         this.credentialSecrets = pulumi.output(credentialSecrets);
-        // Logged whenever the certificates are known: at every preview and up of a deployed stack, before anything changes.
-        const inDestinationOrder = (certificates: ReportedCertificate[]) => {
-            const order = new Map(config.destinations.map((d, index) => [d.name, index]));
-            return certificates.sort((a, b) => order.get(a.destination)! - order.get(b.destination)!);
-        };
-        // Each destination's made certificates first, then its brought ones; destinations in the config's order.
         const reported = madeCertificates.length === 0
             ? pulumi.output(knownCertificates)
-            : pulumi.all(madeCertificates).apply((made) => inDestinationOrder([...made.flat(), ...knownCertificates]));
+            : pulumi.all(madeCertificates).apply((made) => inDestinationOrder(config.destinations, [...made.flat(), ...knownCertificates]));
+        // Logged whenever the certificates are known: at every preview and up of a deployed stack, before anything changes.
         this.certificates = reported.apply((all) => {
             for (const warning of expiryWarnings(all, config.ca.earlyRenewalHours, new Date())) pulumi.log.warn(warning, this);
             return certificateReport(all);

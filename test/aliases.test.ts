@@ -97,10 +97,11 @@ describe("an Istio object's type aliases", () => {
     it("name its kind under every other istioApiVersion; an AuthorizationPolicy only under the security versions those select", async () => {
         const typesOf = (programRun: ProgramRun, kind: string) => programRun.registrations.filter((r) => r.inputs.kind === kind)
             .map((r) => componentAliases(r).map((alias) => parseUrn(alias.urn!).qualifiedType.split("$").pop()));
-        const policies = typesOf(await run(false), "AuthorizationPolicy");
+        const topLevel = await run(false);
+        const policies = typesOf(topLevel, "AuthorizationPolicy");
         assert.strictEqual(policies.length, 1);
         assert.deepStrictEqual(policies[0], ["kubernetes:security.istio.io/v1beta1:AuthorizationPolicy"]);
-        const rules = typesOf(await run(false), "DestinationRule");
+        const rules = typesOf(topLevel, "DestinationRule");
         assert.ok(rules.length > 0);
         for (const aliases of rules) {
             assert.deepStrictEqual(aliases, ["v1beta1", "v1alpha3"].map((version) => `kubernetes:networking.istio.io/${version}:DestinationRule`));
