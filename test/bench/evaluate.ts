@@ -5,10 +5,11 @@ import { MUTABILITY_SETTINGS } from "../../components/config/providerSettings";
 import { cheapProviders } from "../support/cheapProviders";
 import { runProgram } from "../support/harness";
 import { COMPONENT } from "../support/scenarios";
-import { Measurement, median, PROGRAM_KINDS, ProgramFigures, ProgramKind } from "./measurement";
+import { Measurement, median, PROGRAM_KINDS, ProgramFigures, ProgramKind, RoundPlan } from "./measurement";
 import { DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 
-// One benchmark process, run by main.ts: `evaluate.ts <scenario> <destination kind> <count> [rounds]`. It evaluates
+// One benchmark process, run by main.ts: `evaluate.ts <scenario> <destination kind> <count> <min> <max> <budget ms>`
+// (measurement.ts evaluationArguments; rounds as its RoundPlan says). It evaluates
 // three programs under the SDK's mocks (cheap tls/random outputs: program evaluation, not key generation):
 // - component: an EgressTlsOrigination with `count` destinations;
 // - direct: the same resources declared by hand, without the component (the scenario's `direct`; test/benchDirect.test.ts);
@@ -24,14 +25,6 @@ import { DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 // evaluation, a cost no user's stack pays, which would be charged to the component alone.
 for (const { env } of MUTABILITY_SETTINGS) process.env[env] = "true";
 
-/**
- * Rounds: as many as fit in ROUND_BUDGET_MS of timed evaluations, at least one, at most MAX_ROUNDS. Small programs get
- * MAX_ROUNDS (their evaluations last tens of milliseconds, where scheduling noise is largest); the largest (1,300 to
- * 1,600 resources, an evaluation lasting seconds) get one, which keeps `npm run bench` within 5 minutes
- * (docs/benchmark.md). BENCH_ROUNDS (main.ts) fixes the count instead.
- */
-const ROUND_BUDGET_MS = 12_000;
-const MAX_ROUNDS = 9;
 const BARE_ROUNDS = 3;
 const WARM_UP_DESTINATIONS = 10;
 
@@ -58,7 +51,7 @@ async function evaluateOnce(program: () => unknown): Promise<Sample> {
     return { resources: run.registrations.length, wallMs, gcMs: gcMs - gcBefore };
 }
 
-async function measure(scenarioName: string, kind: DestinationKind, count: number, roundsAsked: number | undefined): Promise<Measurement> {
+async function measure(scenarioName: string, kind: DestinationKind, count: number, plan: RoundPlan): Promise<Measurement> {
     const { destinations: makeDestinations, args, direct } = scenario(scenarioName);
     // Inputs are made once, outside the timed evaluations, as a hand-written program has them in its source.
     const destinations = makeDestinations(kind, count);
@@ -78,10 +71,10 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
 
     const samples: { [kind in ProgramKind]: Sample[] } = { component: [], direct: [], bare: [] };
     const timedMs = () => PROGRAM_KINDS.reduce((sum, programKind) => sum + samples[programKind].reduce((ms, s) => ms + s.wallMs, 0), 0);
-    const another = (round: number) => (roundsAsked !== undefined ? round < roundsAsked : round === 0 || (round < MAX_ROUNDS && timedMs() < ROUND_BUDGET_MS));
+    const another = (round: number) => round < plan.min || (round < plan.max && timedMs() < plan.budgetMs);
     let round = 0;
     for (; another(round); round++) {
-        process.stderr.write(`  ${scenarioName}, ${count} ${kind}: round ${round + 1}${roundsAsked ? `/${roundsAsked}` : ""}\n`);
+        process.stderr.write(`  ${scenarioName}, ${count} ${kind}: round ${round + 1}${plan.min === plan.max ? `/${plan.max}` : ""}\n`);
         // All three in turns while bare takes part; then component and direct, each first in every other round.
         const taking = round < BARE_ROUNDS ? PROGRAM_KINDS : PROGRAM_KINDS.filter((programKind) => programKind !== "bare");
         for (let turn = 0; turn < taking.length; turn++) {
@@ -117,11 +110,11 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
 }
 
 if (require.main === module) {
-    const [scenarioName, kind, count, rounds] = process.argv.slice(2);
+    const [scenarioName, kind, count, min, max, budgetMs] = process.argv.slice(2);
     const positive = (value: string) => Number.isInteger(Number(value)) && Number(value) >= 1;
-    if (!DESTINATION_KINDS.includes(kind as DestinationKind) || !positive(count) || (rounds !== undefined && !positive(rounds))) {
-        throw new Error(`usage: evaluate.ts <scenario> <${DESTINATION_KINDS.join("|")}> <count> [rounds, at least 1]`);
+    if (!DESTINATION_KINDS.includes(kind as DestinationKind) || ![count, min, max, budgetMs].every(positive) || Number(min) > Number(max)) {
+        throw new Error(`usage: evaluate.ts <scenario> <${DESTINATION_KINDS.join("|")}> <count> <min rounds> <max rounds, at least min> <budget ms>`);
     }
-    measure(scenarioName, kind as DestinationKind, Number(count), rounds ? Number(rounds) : undefined)
+    measure(scenarioName, kind as DestinationKind, Number(count), { min: Number(min), max: Number(max), budgetMs: Number(budgetMs) })
         .then((measurement) => console.log(JSON.stringify(measurement)));
 }

@@ -3,26 +3,50 @@ import * as path from "path";
 import { stackConfig } from "../support/devStack";
 import { REPO_ROOT } from "../support/repoPaths";
 import { stackStartup } from "../support/pulumiProject";
-import { BARE_CONFIG_MAP, Measurement, median } from "./measurement";
+import { BARE_CONFIG_MAP, evaluationArguments, Measurement, median, RoundPlan } from "./measurement";
 import { DESTINATION_KINDS, DestinationKind, SCENARIOS } from "./scenarios";
+import { judgeGrowth, judgeRounds, Judgement, Verdict } from "./verdicts";
 
 /**
- * `npm run bench [-- --per-type]`: what the component costs to evaluate under the SDK's mocks against the same resources
- * declared by hand (the target), and against as many bare ConfigMaps (for information); and the stack's start-up as
- * configured against ts-node with type-checking. Progress goes to stderr, the report to stdout, targets first.
- * Settings (environment): BENCH_ROUNDS (rounds per evaluation process; default as many as fit in 12 s, 1 to 9), BENCH_COUNTS
- * (destination counts, default "10,100"), BENCH_REPETITIONS (start-up processes per loader, default 3),
+ * `npm run bench [-- --precise] [-- --per-type]`: what the component costs to evaluate under the SDK's mocks against the
+ * same resources declared by hand (the target), and against as many bare ConfigMaps (for information); and the stack's
+ * start-up as configured against ts-node with type-checking. Progress goes to stderr, the report to stdout, targets
+ * first. Each target is judged on a confidence interval, so a run too short to tell says so rather than guess.
+ * Settings (environment): BENCH_ROUNDS (rounds per evaluation process, fixed), BENCH_COUNTS (destination counts,
+ * default "10,100"), BENCH_REPETITIONS (start-up processes per loader, default 3), BENCH_PRECISE=1 (same as --precise),
  * BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
  */
 const DESTINATION_COUNTS = (process.env.BENCH_COUNTS ?? "10,100").split(",").map(Number);
-const ROUNDS = process.env.BENCH_ROUNDS;
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 const PER_TYPE = process.argv.includes("--per-type") || process.env.BENCH_PER_TYPE === "1";
+const PRECISE = process.argv.includes("--precise") || process.env.BENCH_PRECISE === "1";
+/**
+ * Rounds per row. By default as many as start within 10 s of timed evaluations, at most 25: within 5 minutes on 2 cores,
+ * 25 rounds for outside destinations at N = 10, but 1 to 5 at N = 100, too few to resolve a target there. `--precise`
+ * gives each row 150 s, at most 150 rounds (about 35 minutes), enough to resolve every row docs/benchmark.md reports.
+ */
+const DEFAULT_ROUNDS: RoundPlan = { min: 1, max: 25, budgetMs: 10_000 };
+const PRECISE_ROUNDS: RoundPlan = { min: 1, max: 150, budgetMs: 150_000 };
 /** Targets: the component ≤ 1.10 × the same resources declared by hand; ms/destination flat; start-up ≤ 0.5 × type-checking. */
 const MAX_COST_RATIO = 1.1;
 const MAX_START_UP_RATIO = 0.5;
+/**
+ * A row's target is judged on the 90% interval of its median. Flatness divides two rows' medians, each from a 95%
+ * interval, so that both hold (and with them the quotient's bounds) with probability at least 0.95² > 90%.
+ */
+const ROW_CONFIDENCE = 0.9;
+const FLATNESS_ROW_CONFIDENCE = 0.95;
 const TRANSPILE_ONLY = ["--require", "ts-node/register/transpile-only"];
 const TYPE_CHECKING = ["--require", "ts-node/register"];
+
+/** The rounds every row gets: fixed by BENCH_ROUNDS, or by the mode. */
+function roundPlan(): RoundPlan {
+    const fixed = process.env.BENCH_ROUNDS;
+    if (fixed === undefined) return PRECISE ? PRECISE_ROUNDS : DEFAULT_ROUNDS;
+    const rounds = Number(fixed);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a whole number of rounds, at least 1, not ${JSON.stringify(fixed)}`);
+    return { min: rounds, max: rounds, budgetMs: 1 };
+}
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -68,7 +92,6 @@ function measureStartUp(configured: string[]): { configuredMs: number; typeCheck
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
-const verdict = (met: boolean) => (met ? "met" : "MISSED");
 
 /**
  * The component's growth per destination against direct's, from the smallest count to the largest: component ÷ direct
@@ -76,40 +99,49 @@ const verdict = (met: boolean) => (met ? "met" : "MISSED");
  * mocks a resource's cost depends on the program's size whoever declares it, so the component is flat when this is at
  * most MAX_COST_RATIO: nothing it adds grows faster than the resources themselves.
  */
-function relativeGrowth(rows: Row[]): { from: Row; to: Row; growth: number } {
+function growth(rows: Row[]): { from: Row; to: Row; judgement: Judgement } {
     const sorted = [...rows].sort((a, b) => a.destinations - b.destinations);
     const [from, to] = [sorted[0], sorted[sorted.length - 1]];
-    return { from, to, growth: to.measurement.ratios.componentToDirect / from.measurement.ratios.componentToDirect };
+    const rounds = (row: Row) => row.measurement.componentToDirectByRound;
+    return { from, to, judgement: judgeGrowth(rounds(from), rounds(to), MAX_COST_RATIO, FLATNESS_ROW_CONFIDENCE) };
 }
 
-/** A ratio as printed: two decimals, or three where two would round it onto the target it misses or meets. */
+/** A ratio as printed: two decimals, or three where two would round it onto the target. */
 function ratioText(value: number, target: number): string {
     return fixed(value) === fixed(target) ? fixed(value, 3) : fixed(value);
 }
 
-/** The rounds' lowest and highest component ÷ direct, when there are several. */
-function roundSpread(measurement: Measurement): string {
-    const byRound = measurement.componentToDirectByRound;
-    return byRound.length < 2 ? "1 round" : `${fixed(Math.min(...byRound))}–${fixed(Math.max(...byRound))}, ${byRound.length} rounds`;
+function intervalText(judgement: Judgement, target: number): string {
+    const { interval } = judgement;
+    return interval ? `${ratioText(interval.low, target)}–${ratioText(interval.high, target)}` : "none: too few rounds";
 }
 
 function printTargets(groups: Row[][], startUpRatio: number): void {
     console.log("## Targets\n");
-    console.log("| scenario | destinations | component ÷ direct (≤ 1.10) | | rounds' range | component ÷ bare (information) |");
-    console.log("|---|---|---:|---|---|---:|");
+    console.log(`| scenario | destinations | component ÷ direct (≤ ${fixed(MAX_COST_RATIO)}) | ${ROW_CONFIDENCE * 100}% interval | verdict | rounds | component ÷ bare (information) |`);
+    console.log("|---|---|---:|---|---|---:|---:|");
+    const verdicts: Verdict[] = [];
     for (const row of groups.flat()) {
-        const { componentToDirect, componentToBare } = row.measurement.ratios;
-        console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${ratioText(componentToDirect, MAX_COST_RATIO)}× | ${verdict(componentToDirect <= MAX_COST_RATIO)} | `
-            + `${roundSpread(row.measurement)} | ${fixed(componentToBare)}× |`);
+        const judgement = judgeRounds(row.measurement.componentToDirectByRound, MAX_COST_RATIO, ROW_CONFIDENCE);
+        verdicts.push(judgement.verdict);
+        console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${ratioText(judgement.value, MAX_COST_RATIO)}× | ${intervalText(judgement, MAX_COST_RATIO)} | `
+            + `${judgement.verdict} | ${row.measurement.rounds} | ${fixed(row.measurement.ratios.componentToBare)}× |`);
     }
     console.log("");
     for (const rows of groups) {
-        const { from, to, growth } = relativeGrowth(rows);
-        console.log(`- ${verdict(growth <= MAX_COST_RATIO)}: ${from.scenario}, ${from.kind}: component ÷ direct at N=${to.destinations} is `
-            + `${ratioText(growth, MAX_COST_RATIO)}× that at N=${from.destinations} (flat: ≤ ${MAX_COST_RATIO}×)`);
+        const { from, to, judgement } = growth(rows);
+        verdicts.push(judgement.verdict);
+        console.log(`- ${judgement.verdict}: ${from.scenario}, ${from.kind}: component ÷ direct at N=${to.destinations} is `
+            + `${ratioText(judgement.value, MAX_COST_RATIO)}× that at N=${from.destinations} (interval ${intervalText(judgement, MAX_COST_RATIO)}; flat: ≤ ${fixed(MAX_COST_RATIO)}×)`);
     }
-    console.log(`- ${verdict(startUpRatio <= MAX_START_UP_RATIO)}: configured start-up is ${fixed(startUpRatio)}× ts-node with `
+    console.log(`- ${startUpRatio <= MAX_START_UP_RATIO ? "met" : "MISSED"}: configured start-up is ${fixed(startUpRatio)}× ts-node with `
         + `type-checking (target ≤ ${MAX_START_UP_RATIO}×)`);
+    const count = (verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
+    console.log(`\nEvaluation and flatness: ${count("met")} met, ${count("MISSED")} missed, ${count("unresolved")} unresolved of ${verdicts.length}.`);
+    if (count("unresolved") > 0) {
+        console.log("Unresolved: the interval spans the target, or the row had too few rounds for one (fewer than 5); "
+            + `${PRECISE ? "more rounds (BENCH_ROUNDS) would narrow it" : "`npm run bench -- --precise` runs long enough to resolve them (about 35 minutes)"}.`);
+    }
 }
 
 function printFigures(rows: Row[]): void {
@@ -137,12 +169,13 @@ function main(): void {
     const startup = stackStartup();
     if (startup.typescript) throw new Error("Pulumi.yaml sets typescript: true; the language host would type-check at start-up");
     const plan = SCENARIOS.flatMap((scenario) => DESTINATION_KINDS.map((kind) => ({ scenario: scenario.name, kind })));
+    const rounds = roundPlan();
     progress(`${plan.length * DESTINATION_COUNTS.length} evaluation processes (N = ${DESTINATION_COUNTS.join(", ")}), then start-up`
-        + `${PER_TYPE ? " and each resource type" : ""}; about 5 minutes on 2 quiet cores`);
+        + `${PER_TYPE ? " and each resource type" : ""}; about ${PRECISE ? "35" : "5"} minutes on 2 quiet cores`);
     let done = 0;
     const groups: Row[][] = plan.map(({ scenario, kind }) => DESTINATION_COUNTS.map((destinations) => {
         progress(`${++done}/${plan.length * DESTINATION_COUNTS.length}: ${scenario}, ${destinations} ${kind} destinations`);
-        const args = [scenario, kind, String(destinations), ...(ROUNDS ? [ROUNDS] : [])];
+        const args = evaluationArguments(scenario, kind, destinations, rounds);
         return { scenario, kind, destinations, measurement: JSON.parse(runNode(TRANSPILE_ONLY, "evaluate.ts", args).output) };
     }));
     const { configuredMs, typeCheckingMs } = measureStartUp(startup.nodeargs);
@@ -153,7 +186,9 @@ function main(): void {
     console.log("generation). component: EgressTlsOrigination with N destinations; direct: the same resources declared by hand");
     console.log("(test/bench/direct/, checked equal by test/benchDirect.test.ts); bare: as many plain ConfigMaps. One process per");
     console.log("row; each program evaluated once to warm up, then once per round, taking turns (bare in the first 3 rounds");
-    console.log("only); ratios are medians of the rounds'.\n");
+    console.log("only); ratios are medians of the rounds', judged on their intervals (docs/benchmark.md).");
+    console.log(`Rounds: ${process.env.BENCH_ROUNDS ? `${rounds.max} per row` : `as many as start within ${rounds.budgetMs / 1000} s of timed evaluations per row, at most ${rounds.max}`}`
+        + `${PRECISE ? " (--precise)" : ""}.\n`);
     printTargets(groups, configuredMs / typeCheckingMs);
     printFigures(groups.flat());
     console.log("\n## Start-up: a whole `node` process that loads index.ts and evaluates it under mocks (dev stack)\n");

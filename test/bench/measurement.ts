@@ -12,6 +12,21 @@ export interface ProgramFigures {
     evaluations: number;
 }
 
+/**
+ * How many rounds a row gets: at least `min`, then more while fewer than `max` have run and less than `budgetMs` of
+ * evaluations have been timed. main.ts sets it (its defaults and `--precise`; BENCH_ROUNDS fixes the count).
+ */
+export interface RoundPlan {
+    min: number;
+    max: number;
+    budgetMs: number;
+}
+
+/** The command line main.ts gives evaluate.ts for a row. */
+export function evaluationArguments(scenarioName: string, kind: string, count: number, plan: RoundPlan): string[] {
+    return [scenarioName, kind, String(count), String(plan.min), String(plan.max), String(plan.budgetMs)];
+}
+
 /** What evaluate.ts prints for main.ts as one JSON line. */
 export interface Measurement {
     figures: { [kind in ProgramKind]: ProgramFigures };
@@ -20,7 +35,7 @@ export interface Measurement {
      * component (bare has as many resources as it), of ms/resource for direct against bare.
      */
     ratios: { componentToDirect: number; componentToBare: number; directToBare: number };
-    /** Each round's component ÷ direct, whose median is `ratios.componentToDirect`: how much the rounds agree. */
+    /** Each round's component ÷ direct, whose median is `ratios.componentToDirect`; main.ts gives its interval from them. */
     componentToDirectByRound: number[];
     /** Rounds of component and direct (bare takes part in the first three at most). */
     rounds: number;
@@ -34,4 +49,41 @@ export function median(values: number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);
     return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Where the median of what was sampled lies, with the probability that it does (distribution-free; medianInterval). */
+export interface Interval {
+    low: number;
+    high: number;
+    /** The probability that an interval made this way holds the median: at least the confidence asked for. */
+    coverage: number;
+}
+
+/**
+ * A confidence interval for the median of the distribution `values` were drawn from, independently: the k-th lowest and
+ * k-th highest values, k as large as the binomial distribution allows at `confidence` (the sign test's interval; no
+ * assumption about the distribution's shape, which for rounds disturbed by the machine is skewed). Undefined when
+ * there are too few values for any such interval: fewer than 5 at 90%, since even the lowest and highest of 4 hold the
+ * median only with probability 1 - 2 × 2⁻⁴ = 87.5%.
+ */
+export function medianInterval(values: number[], confidence: number): Interval | undefined {
+    if (!(confidence > 0 && confidence < 1)) throw new Error(`a confidence is between 0 and 1, not ${confidence}`);
+    const n = values.length;
+    const outside = (1 - confidence) / 2;
+    let k = 0;
+    while (halfBinomialAtMost(n, k) <= outside) k++;
+    if (k === 0) return undefined;
+    const sorted = [...values].sort((a, b) => a - b);
+    return { low: sorted[k - 1], high: sorted[n - k], coverage: 1 - 2 * halfBinomialAtMost(n, k - 1) };
+}
+
+/** P(X ≤ j) for X ~ Binomial(n, ½): the chance that at most j of n values fall below their distribution's median. */
+export function halfBinomialAtMost(n: number, j: number): number {
+    let term = 0.5 ** n;
+    let sum = 0;
+    for (let i = 0; i <= j && i <= n; i++) {
+        sum += term;
+        term *= (n - i) / (i + 1);
+    }
+    return sum;
 }

@@ -1,0 +1,102 @@
+import * as assert from "assert";
+import { halfBinomialAtMost, medianInterval } from "./bench/measurement";
+import { judgeGrowth, judgeRounds, verdictAtMost } from "./bench/verdicts";
+
+// The benchmark judges its targets on confidence intervals for medians of paired rounds (test/bench/verdicts.ts): here,
+// that the intervals are the sign test's, that they hold the median as often as they say, and how verdicts follow.
+
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32), so the coverage checks are the same on every run. */
+function uniform(seed: number): () => number {
+    let state = seed;
+    return () => {
+        state = (state + 0x6d2b79f5) | 0;
+        let t = Math.imul(state ^ (state >>> 15), 1 | state);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/** Exponentially distributed values, skewed like rounds a busy machine slows down; their median is ln 2. */
+const exponential = (random: () => number) => () => -Math.log(1 - random());
+
+function binomial(n: number, k: number): number {
+    let value = 1;
+    for (let i = 1; i <= k; i++) value = (value * (n - k + i)) / i;
+    return value;
+}
+
+describe("benchmark verdicts: intervals for a median of rounds", () => {
+    it("computes P(X ≤ j) for X ~ Binomial(n, ½) exactly", () => {
+        assert.strictEqual(halfBinomialAtMost(4, 0), 1 / 16);
+        assert.strictEqual(halfBinomialAtMost(9, 1), 10 / 512);
+        for (const n of [1, 7, 20, 60]) {
+            let sum = 0;
+            for (let j = 0; j <= n; j++) {
+                sum += binomial(n, j) / 2 ** n;
+                assert.ok(Math.abs(halfBinomialAtMost(n, j) - sum) < 1e-12, `n=${n}, j=${j}`);
+            }
+            assert.ok(Math.abs(halfBinomialAtMost(n, n) - 1) < 1e-12);
+        }
+    });
+
+    it("takes the sign test's order statistics, whatever order the rounds come in", () => {
+        const rounds = (n: number) => Array.from({ length: n }, (_, i) => ((i * 7) % n) + 1);
+        assert.strictEqual(medianInterval(rounds(4), 0.9), undefined, "4 values hold the median only with 87.5%");
+        assert.deepStrictEqual(medianInterval(rounds(5), 0.9), { low: 1, high: 5, coverage: 1 - 2 / 32 });
+        assert.deepStrictEqual(medianInterval(rounds(9), 0.9), { low: 2, high: 8, coverage: 1 - (2 * 10) / 512 });
+        const thirty = medianInterval(rounds(30), 0.9)!;
+        assert.deepStrictEqual([thirty.low, thirty.high], [11, 20]);
+        assert.ok(thirty.coverage >= 0.9 && thirty.coverage < 0.91);
+        assert.strictEqual(medianInterval(rounds(5), 0.95), undefined, "5 values are too few at 95%");
+        assert.throws(() => medianInterval(rounds(9), 1), /between 0 and 1/);
+        assert.throws(() => medianInterval(rounds(9), 0), /between 0 and 1/);
+    });
+
+    it("holds the true median of a skewed distribution as often as its coverage says", () => {
+        const draw = exponential(uniform(2026));
+        const trueMedian = Math.LN2;
+        for (const n of [5, 9, 30]) {
+            const trials = 4000;
+            let held = 0;
+            let coverage = 0;
+            for (let t = 0; t < trials; t++) {
+                const interval = medianInterval(Array.from({ length: n }, draw), 0.9)!;
+                coverage = interval.coverage;
+                if (interval.low <= trueMedian && trueMedian <= interval.high) held++;
+            }
+            assert.ok(coverage >= 0.9);
+            assert.ok(Math.abs(held / trials - coverage) < 0.02, `n=${n}: held ${held / trials}, coverage ${coverage}`);
+        }
+    });
+});
+
+describe("benchmark verdicts: met, MISSED or unresolved", () => {
+    it("meets a target only when the whole interval is within it, and misses it only when all of it is beyond", () => {
+        const interval = (low: number, high: number) => ({ low, high, coverage: 0.9 });
+        assert.strictEqual(verdictAtMost(interval(0.95, 1.1), 1.1), "met");
+        assert.strictEqual(verdictAtMost(interval(1.05, 1.12), 1.1), "unresolved");
+        assert.strictEqual(verdictAtMost(interval(1.1, 1.2), 1.1), "unresolved");
+        assert.strictEqual(verdictAtMost(interval(1.11, 1.2), 1.1), "MISSED");
+        assert.strictEqual(verdictAtMost(undefined, 1.1), "unresolved");
+    });
+
+    it("judges a row on its rounds: a median under the target with rounds too few or too spread is unresolved", () => {
+        assert.deepStrictEqual(judgeRounds([1.0, 1.02, 0.98, 1.05, 1.01], 1.1, 0.9), { value: 1.01, interval: { low: 0.98, high: 1.05, coverage: 0.9375 }, verdict: "met" });
+        assert.strictEqual(judgeRounds([1.05, 0.8, 1.3, 1.0, 1.2], 1.1, 0.9).verdict, "unresolved");
+        assert.deepStrictEqual(judgeRounds([0.9], 1.1, 0.9), { value: 0.9, interval: undefined, verdict: "unresolved" });
+        assert.strictEqual(judgeRounds([1.2, 1.15, 1.3, 1.25, 1.18], 1.1, 0.9).verdict, "MISSED");
+    });
+
+    it("judges flatness on the quotient of the two rows' intervals, bound by bound", () => {
+        const from = [1.0, 1.02, 0.98, 1.05, 1.01, 0.99];
+        const to = [1.04, 1.0, 1.06, 0.97, 1.02, 1.03];
+        const growth = judgeGrowth(from, to, 1.1, 0.95);
+        const rowFrom = medianInterval(from, 0.95)!;
+        const rowTo = medianInterval(to, 0.95)!;
+        assert.deepStrictEqual(growth.interval, { low: rowTo.low / rowFrom.high, high: rowTo.high / rowFrom.low, coverage: rowTo.coverage * rowFrom.coverage });
+        assert.ok(growth.interval!.coverage > 0.9);
+        assert.strictEqual(growth.value, 1.025 / 1.005);
+        assert.strictEqual(growth.verdict, "met");
+        assert.strictEqual(judgeGrowth(from, [1.2], 1.1, 0.95).verdict, "unresolved", "a single round at N = 100 gives no interval");
+    });
+});
