@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { halfBinomialAtMost, medianInterval } from "./bench/measurement";
+import { fewestValuesForInterval, halfBinomialAtMost, MAX_INTERVAL_VALUES, medianInterval } from "./bench/measurement";
 import { judgeGrowth, judgeRounds, verdictAtMost } from "./bench/verdicts";
 
 // The benchmark judges its targets on confidence intervals for medians of paired rounds (test/bench/verdicts.ts): here,
@@ -40,7 +40,9 @@ describe("benchmark verdicts: intervals for a median of rounds", () => {
     });
 
     it("takes the sign test's order statistics, whatever order the rounds come in", () => {
+        // 1 to n, shuffled by stepping 7 at a time (every n used here is coprime to 7, so each value comes once).
         const rounds = (n: number) => Array.from({ length: n }, (_, i) => ((i * 7) % n) + 1);
+        assert.strictEqual(medianInterval([], 0.9), undefined);
         assert.strictEqual(medianInterval(rounds(4), 0.9), undefined, "4 values hold the median only with 87.5%");
         assert.deepStrictEqual(medianInterval(rounds(5), 0.9), { low: 1, high: 5, coverage: 1 - 2 / 32 });
         assert.deepStrictEqual(medianInterval(rounds(9), 0.9), { low: 2, high: 8, coverage: 1 - (2 * 10) / 512 });
@@ -48,6 +50,10 @@ describe("benchmark verdicts: intervals for a median of rounds", () => {
         assert.deepStrictEqual([thirty.low, thirty.high], [11, 20]);
         assert.ok(thirty.coverage >= 0.9 && thirty.coverage < 0.91);
         assert.strictEqual(medianInterval(rounds(5), 0.95), undefined, "5 values are too few at 95%");
+        assert.deepStrictEqual(medianInterval(rounds(6), 0.95), { low: 1, high: 6, coverage: 1 - 2 / 64 });
+        assert.deepStrictEqual([fewestValuesForInterval(0.9), fewestValuesForInterval(0.95)], [5, 6]);
+        assert.deepStrictEqual(medianInterval([1.1, 1.1, 1.0, 1.1, 1.2], 0.9), { low: 1.0, high: 1.2, coverage: 1 - 2 / 32 }, "ties");
+        assert.throws(() => medianInterval(new Array(MAX_INTERVAL_VALUES + 1).fill(1), 0.9), /at most 1000 values/);
         assert.throws(() => medianInterval(rounds(9), 1), /between 0 and 1/);
         assert.throws(() => medianInterval(rounds(9), 0), /between 0 and 1/);
     });
@@ -55,17 +61,18 @@ describe("benchmark verdicts: intervals for a median of rounds", () => {
     it("holds the true median of a skewed distribution as often as its coverage says", () => {
         const draw = exponential(uniform(2026));
         const trueMedian = Math.LN2;
-        for (const n of [5, 9, 30]) {
+        for (const [n, confidence] of [[5, 0.9], [8, 0.9], [9, 0.9], [30, 0.9], [6, 0.95], [8, 0.95], [30, 0.95]]) {
             const trials = 4000;
             let held = 0;
             let coverage = 0;
             for (let t = 0; t < trials; t++) {
-                const interval = medianInterval(Array.from({ length: n }, draw), 0.9)!;
+                const interval = medianInterval(Array.from({ length: n }, draw), confidence)!;
                 coverage = interval.coverage;
                 if (interval.low <= trueMedian && trueMedian <= interval.high) held++;
             }
-            assert.ok(coverage >= 0.9);
-            assert.ok(Math.abs(held / trials - coverage) < 0.02, `n=${n}: held ${held / trials}, coverage ${coverage}`);
+            assert.ok(coverage >= confidence);
+            // 0.02 is about four standard errors of a fraction over 4,000 trials near 0.9.
+            assert.ok(Math.abs(held / trials - coverage) < 0.02, `n=${n} at ${confidence}: held ${held / trials}, coverage ${coverage}`);
         }
     });
 });
@@ -90,13 +97,28 @@ describe("benchmark verdicts: met, MISSED or unresolved", () => {
     it("judges flatness on the quotient of the two rows' intervals, bound by bound", () => {
         const from = [1.0, 1.02, 0.98, 1.05, 1.01, 0.99];
         const to = [1.04, 1.0, 1.06, 0.97, 1.02, 1.03];
+        // Six rounds each: at 95% each row's interval is its lowest to highest round, holding its median with 1 - 2/64.
         const growth = judgeGrowth(from, to, 1.1, 0.95);
-        const rowFrom = medianInterval(from, 0.95)!;
-        const rowTo = medianInterval(to, 0.95)!;
-        assert.deepStrictEqual(growth.interval, { low: rowTo.low / rowFrom.high, high: rowTo.high / rowFrom.low, coverage: rowTo.coverage * rowFrom.coverage });
-        assert.ok(growth.interval!.coverage > 0.9);
+        assert.deepStrictEqual(growth.interval, { low: 0.97 / 1.05, high: 1.06 / 0.98, coverage: (31 / 32) ** 2 });
         assert.strictEqual(growth.value, 1.025 / 1.005);
         assert.strictEqual(growth.verdict, "met");
+        assert.strictEqual(judgeGrowth(from, to.map((r) => r * 1.12), 1.1, 0.95).verdict, "unresolved", "1.03 to 1.21 spans 1.10");
+        assert.strictEqual(judgeGrowth(from, to.map((r) => r * 1.3), 1.1, 0.95).verdict, "MISSED", "1.20 to 1.41");
         assert.strictEqual(judgeGrowth(from, [1.2], 1.1, 0.95).verdict, "unresolved", "a single round at N = 100 gives no interval");
+    });
+
+    it("gives flatness intervals that hold the true quotient at least as often as they say", () => {
+        const draw = exponential(uniform(7));
+        const trueQuotient = 1; // both rows drawn from one distribution
+        const trials = 4000;
+        let held = 0;
+        let coverage = 0;
+        for (let t = 0; t < trials; t++) {
+            const { interval } = judgeGrowth(Array.from({ length: 9 }, draw), Array.from({ length: 7 }, draw), 1.1, 0.95);
+            coverage = interval!.coverage;
+            if (interval!.low <= trueQuotient && trueQuotient <= interval!.high) held++;
+        }
+        assert.ok(coverage > 0.9);
+        assert.ok(held / trials >= coverage - 0.02, `held ${held / trials}, coverage ${coverage}`);
     });
 });

@@ -17,7 +17,7 @@ import { DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 // Each is evaluated once to warm up; then, round after round, each once more in turn (the order rotating), so load
 // from elsewhere on the machine falls on all three alike and each round's ratios compare like with like. bare, which
 // is information only, takes part in the first BARE_ROUNDS rounds; the time goes to more rounds of the other two.
-// Warm-up: the component at full size (its resource count sizes bare and the rounds, and the heap grows to what the
+// Warm-up: the component at full size (its resource count sizes bare, and the heap grows to what the
 // timed evaluations need), direct and bare at WARM_UP_DESTINATIONS' size at most (their code compiled and loaded, at a
 // tenth of the cost at N = 100, where warming all three at full size was a quarter of a row's time).
 

@@ -3,15 +3,15 @@ import * as path from "path";
 import { stackConfig } from "../support/devStack";
 import { REPO_ROOT } from "../support/repoPaths";
 import { stackStartup } from "../support/pulumiProject";
-import { BARE_CONFIG_MAP, evaluationArguments, Measurement, median, RoundPlan } from "./measurement";
+import { BARE_CONFIG_MAP, evaluationArguments, fewestValuesForInterval, MAX_INTERVAL_VALUES, Measurement, median, RoundPlan } from "./measurement";
 import { DESTINATION_KINDS, DestinationKind, SCENARIOS } from "./scenarios";
 import { judgeGrowth, judgeRounds, Judgement, Verdict } from "./verdicts";
 
 /**
- * `npm run bench [-- --precise] [-- --per-type]`: what the component costs to evaluate under the SDK's mocks against the
+ * `npm run bench [-- [--precise] [--per-type]]`: what the component costs to evaluate under the SDK's mocks against the
  * same resources declared by hand (the target), and against as many bare ConfigMaps (for information); and the stack's
  * start-up as configured against ts-node with type-checking. Progress goes to stderr, the report to stdout, targets
- * first. Each target is judged on a confidence interval, so a run too short to tell says so rather than guess.
+ * first. Each evaluation target is judged on a confidence interval, so a run too short to tell says so rather than guess.
  * Settings (environment): BENCH_ROUNDS (rounds per evaluation process, fixed), BENCH_COUNTS (destination counts,
  * default "10,100"), BENCH_REPETITIONS (start-up processes per loader, default 3), BENCH_PRECISE=1 (same as --precise),
  * BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
@@ -19,33 +19,43 @@ import { judgeGrowth, judgeRounds, Judgement, Verdict } from "./verdicts";
 const DESTINATION_COUNTS = (process.env.BENCH_COUNTS ?? "10,100").split(",").map(Number);
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 const PER_TYPE = process.argv.includes("--per-type") || process.env.BENCH_PER_TYPE === "1";
-const PRECISE = process.argv.includes("--precise") || process.env.BENCH_PRECISE === "1";
+/** How long rows run: the rounds each gets, and what that takes in all on 2 quiet cores, when known. */
+interface Mode {
+    /** How the mode is asked for, as the report names it. */
+    name: string;
+    rounds: RoundPlan;
+    minutes?: number;
+}
 /**
- * Rounds per row. By default as many as start within 10 s of timed evaluations, at most 25: within 5 minutes on 2 cores,
- * 25 rounds for outside destinations at N = 10, but 1 to 5 at N = 100, too few to resolve a target there. `--precise`
- * gives each row 150 s, at most 150 rounds (about 35 minutes), enough to resolve every row docs/benchmark.md reports.
+ * By default, rounds start while less than 10 s of evaluations have been timed, at most 25: within 5 minutes on 2 cores,
+ * 25 rounds for outside destinations at N = 10, but 1 to 5 at N = 100, too few to resolve a target there.
  */
-const DEFAULT_ROUNDS: RoundPlan = { min: 1, max: 25, budgetMs: 10_000 };
-const PRECISE_ROUNDS: RoundPlan = { min: 1, max: 150, budgetMs: 150_000 };
+const DEFAULT_MODE: Mode = { name: "default", rounds: { min: 1, max: 25, budgetMs: 10_000 }, minutes: 5 };
+/** `--precise`: up to 150 s or 150 rounds per row, the runs docs/benchmark.md reports. */
+const PRECISE_MODE: Mode = { name: "--precise", rounds: { min: 1, max: 150, budgetMs: 150_000 }, minutes: 35 };
 /** Targets: the component ≤ 1.10 × the same resources declared by hand; ms/destination flat; start-up ≤ 0.5 × type-checking. */
 const MAX_COST_RATIO = 1.1;
 const MAX_START_UP_RATIO = 0.5;
 /**
  * A row's target is judged on the 90% interval of its median. Flatness divides two rows' medians, each from a 95%
- * interval, so that both hold (and with them the quotient's bounds) with probability at least 0.95² > 90%.
+ * interval, so that both hold (and with them the quotient's bounds) with probability at least 90%: 1 - 0.05 - 0.05 in
+ * any case, 0.95² when the rows' processes are independent.
  */
 const ROW_CONFIDENCE = 0.9;
 const FLATNESS_ROW_CONFIDENCE = 0.95;
 const TRANSPILE_ONLY = ["--require", "ts-node/register/transpile-only"];
 const TYPE_CHECKING = ["--require", "ts-node/register"];
 
-/** The rounds every row gets: fixed by BENCH_ROUNDS, or by the mode. */
-function roundPlan(): RoundPlan {
-    const fixed = process.env.BENCH_ROUNDS;
-    if (fixed === undefined) return PRECISE ? PRECISE_ROUNDS : DEFAULT_ROUNDS;
-    const rounds = Number(fixed);
-    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a whole number of rounds, at least 1, not ${JSON.stringify(fixed)}`);
-    return { min: rounds, max: rounds, budgetMs: 1 };
+/** The mode asked for: BENCH_ROUNDS (a fixed count for every row, which overrides --precise), --precise, or the default. */
+function benchMode(): Mode {
+    const asked = process.env.BENCH_ROUNDS;
+    if (asked === undefined) return process.argv.includes("--precise") || process.env.BENCH_PRECISE === "1" ? PRECISE_MODE : DEFAULT_MODE;
+    const rounds = Number(asked);
+    if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_INTERVAL_VALUES) {
+        throw new Error(`BENCH_ROUNDS must be a whole number of rounds from 1 to ${MAX_INTERVAL_VALUES}, not ${JSON.stringify(asked)}`);
+    }
+    // With min = max the budget never decides; evaluate.ts requires a positive one.
+    return { name: `BENCH_ROUNDS=${rounds}`, rounds: { min: rounds, max: rounds, budgetMs: 1 } };
 }
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -116,7 +126,7 @@ function intervalText(judgement: Judgement, target: number): string {
     return interval ? `${ratioText(interval.low, target)}–${ratioText(interval.high, target)}` : "none: too few rounds";
 }
 
-function printTargets(groups: Row[][], startUpRatio: number): void {
+function printTargets(groups: Row[][], startUpRatio: number, mode: Mode): void {
     console.log("## Targets\n");
     console.log(`| scenario | destinations | component ÷ direct (≤ ${fixed(MAX_COST_RATIO)}) | ${ROW_CONFIDENCE * 100}% interval | verdict | rounds | component ÷ bare (information) |`);
     console.log("|---|---|---:|---|---|---:|---:|");
@@ -139,8 +149,9 @@ function printTargets(groups: Row[][], startUpRatio: number): void {
     const count = (verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
     console.log(`\nEvaluation and flatness: ${count("met")} met, ${count("MISSED")} missed, ${count("unresolved")} unresolved of ${verdicts.length}.`);
     if (count("unresolved") > 0) {
-        console.log("Unresolved: the interval spans the target, or the row had too few rounds for one (fewer than 5); "
-            + `${PRECISE ? "more rounds (BENCH_ROUNDS) would narrow it" : "`npm run bench -- --precise` runs long enough to resolve them (about 35 minutes)"}.`);
+        console.log(`Unresolved: the interval spans the target, or there were too few rounds for one (fewer than ${fewestValuesForInterval(ROW_CONFIDENCE)} `
+            + `in a row; ${fewestValuesForInterval(FLATNESS_ROW_CONFIDENCE)} in each for flatness). `
+            + `${mode === DEFAULT_MODE ? `\`npm run bench -- --precise\` gives each row more rounds (about ${PRECISE_MODE.minutes} minutes in all).` : "More rounds (BENCH_ROUNDS) narrow an interval."}`);
     }
 }
 
@@ -169,9 +180,10 @@ function main(): void {
     const startup = stackStartup();
     if (startup.typescript) throw new Error("Pulumi.yaml sets typescript: true; the language host would type-check at start-up");
     const plan = SCENARIOS.flatMap((scenario) => DESTINATION_KINDS.map((kind) => ({ scenario: scenario.name, kind })));
-    const rounds = roundPlan();
+    const mode = benchMode();
+    const { rounds } = mode;
     progress(`${plan.length * DESTINATION_COUNTS.length} evaluation processes (N = ${DESTINATION_COUNTS.join(", ")}), then start-up`
-        + `${PER_TYPE ? " and each resource type" : ""}; about ${PRECISE ? "35" : "5"} minutes on 2 quiet cores`);
+        + `${PER_TYPE ? " and each resource type" : ""}${mode.minutes ? `; about ${mode.minutes} minutes on 2 quiet cores` : ""}`);
     let done = 0;
     const groups: Row[][] = plan.map(({ scenario, kind }) => DESTINATION_COUNTS.map((destinations) => {
         progress(`${++done}/${plan.length * DESTINATION_COUNTS.length}: ${scenario}, ${destinations} ${kind} destinations`);
@@ -187,9 +199,8 @@ function main(): void {
     console.log("(test/bench/direct/, checked equal by test/benchDirect.test.ts); bare: as many plain ConfigMaps. One process per");
     console.log("row; each program evaluated once to warm up, then once per round, taking turns (bare in the first 3 rounds");
     console.log("only); ratios are medians of the rounds', judged on their intervals (docs/benchmark.md).");
-    console.log(`Rounds: ${process.env.BENCH_ROUNDS ? `${rounds.max} per row` : `as many as start within ${rounds.budgetMs / 1000} s of timed evaluations per row, at most ${rounds.max}`}`
-        + `${PRECISE ? " (--precise)" : ""}.\n`);
-    printTargets(groups, configuredMs / typeCheckingMs);
+    console.log(`Rounds (${mode.name}): ${rounds.min === rounds.max ? `${rounds.max} per row` : `as many as start within ${rounds.budgetMs / 1000} s of timed evaluations per row, at most ${rounds.max}`}.\n`);
+    printTargets(groups, configuredMs / typeCheckingMs, mode);
     printFigures(groups.flat());
     console.log("\n## Start-up: a whole `node` process that loads index.ts and evaluates it under mocks (dev stack)\n");
     console.log("| loader | median ms |");

@@ -60,21 +60,35 @@ export interface Interval {
 }
 
 /**
- * A confidence interval for the median of the distribution `values` were drawn from, independently: the k-th lowest and
- * k-th highest values, k as large as the binomial distribution allows at `confidence` (the sign test's interval; no
- * assumption about the distribution's shape, which for rounds disturbed by the machine is skewed). Undefined when
- * there are too few values for any such interval: fewer than 5 at 90%, since even the lowest and highest of 4 hold the
- * median only with probability 1 - 2 × 2⁻⁴ = 87.5%.
+ * Most values medianInterval takes: 2⁻ⁿ, where its binomial sums start, underflows to 0 beyond 1,074, and no benchmark
+ * row comes near (`--precise` stops at 150 rounds).
+ */
+export const MAX_INTERVAL_VALUES = 1000;
+
+/**
+ * A confidence interval for the median of the distribution `values` were drawn from, each independently: the k-th
+ * lowest and k-th highest values, k as large as the binomial distribution allows at `confidence` (the sign test's
+ * interval). It assumes nothing about the distribution's shape, which for rounds on a busy machine is skewed. Undefined
+ * when there are too few values for any such interval (fewestValuesForInterval): fewer than 5 at 90%, since even the
+ * lowest and highest of 4 hold the median only with probability 1 - 2 × 2⁻⁴ = 87.5%.
  */
 export function medianInterval(values: number[], confidence: number): Interval | undefined {
     if (!(confidence > 0 && confidence < 1)) throw new Error(`a confidence is between 0 and 1, not ${confidence}`);
     const n = values.length;
+    if (n > MAX_INTERVAL_VALUES) throw new Error(`an interval is computed for at most ${MAX_INTERVAL_VALUES} values, not ${n}`);
     const outside = (1 - confidence) / 2;
     let k = 0;
     while (halfBinomialAtMost(n, k) <= outside) k++;
     if (k === 0) return undefined;
     const sorted = [...values].sort((a, b) => a - b);
     return { low: sorted[k - 1], high: sorted[n - k], coverage: 1 - 2 * halfBinomialAtMost(n, k - 1) };
+}
+
+/** The fewest values that give medianInterval an interval at `confidence`: with fewer, even the lowest and highest are too likely to miss. */
+export function fewestValuesForInterval(confidence: number): number {
+    let n = 1;
+    while (halfBinomialAtMost(n, 0) > (1 - confidence) / 2) n++;
+    return n;
 }
 
 /** P(X ≤ j) for X ~ Binomial(n, ½): the chance that at most j of n values fall below their distribution's median. */

@@ -30,8 +30,9 @@ export function judgeRounds(byRound: number[], target: number, confidence: numbe
 
 /**
  * Flatness: the largest count's component ÷ direct over the smallest's, at most `target`. Its interval divides the
- * rows' intervals (each at `rowConfidence`) bound by bound: when both rows' medians are within theirs, which happens
- * with probability at least rowConfidence², the quotient is within it.
+ * rows' intervals (each at `rowConfidence`; ratios are positive) bound by bound: when both rows' medians are within
+ * theirs, the quotient is within it. That happens with probability at least 1 - 2 × (1 - rowConfidence) in any case;
+ * `coverage` is the product, which holds for rows measured in independent processes, as the benchmark's are.
  */
 export function judgeGrowth(fromRounds: number[], toRounds: number[], target: number, rowConfidence: number): Judgement {
     const from = medianInterval(fromRounds, rowConfidence);
