@@ -28,11 +28,11 @@ interface Mode {
 }
 /**
  * By default, rounds start while less than 10 s of evaluations have been timed, at most 25: within 5 minutes on 2 cores,
- * 25 rounds for outside destinations at N = 10, but 1 to 5 at N = 100, too few to resolve a target there.
+ * 25 rounds for outside destinations at N = 10, but 1 to 4 at N = 100, too few to resolve a target there.
  */
 const DEFAULT_MODE: Mode = { name: "default", rounds: { min: 1, max: 25, budgetMs: 10_000 }, minutes: 5 };
 /** `--precise`: up to 150 s or 150 rounds per row, the runs docs/benchmark.md reports. */
-const PRECISE_MODE: Mode = { name: "--precise", rounds: { min: 1, max: 150, budgetMs: 150_000 }, minutes: 35 };
+const PRECISE_MODE: Mode = { name: "--precise", rounds: { min: 1, max: 150, budgetMs: 150_000 }, minutes: 30 };
 /** Targets: the component ≤ 1.10 × the same resources declared by hand; ms/destination flat; start-up ≤ 0.5 × type-checking. */
 const MAX_COST_RATIO = 1.1;
 const MAX_START_UP_RATIO = 0.5;
@@ -123,7 +123,7 @@ function ratioText(value: number, target: number): string {
 
 function intervalText(judgement: Judgement, target: number): string {
     const { interval } = judgement;
-    return interval ? `${ratioText(interval.low, target)}–${ratioText(interval.high, target)}` : "none: too few rounds";
+    return interval ? `${ratioText(interval.low, target)}–${ratioText(interval.high, target)}` : "none (too few rounds)";
 }
 
 function printTargets(groups: Row[][], startUpRatio: number, mode: Mode): void {
