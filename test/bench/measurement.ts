@@ -41,6 +41,36 @@ export interface Measurement {
     rounds: number;
 }
 
+/**
+ * One row's measurements from several processes as one: every round's ratio (the intervals then take in how processes
+ * differ as well as how rounds do), rounds and evaluations summed, and each median figure or ratio the median of the
+ * processes'.
+ */
+export function pooled(measurements: Measurement[]): Measurement {
+    if (measurements.length === 0) throw new Error("nothing to pool");
+    const middle = (value: (m: Measurement) => number) => median(measurements.map(value));
+    const figures = Object.fromEntries(PROGRAM_KINDS.map((kind): [ProgramKind, ProgramFigures] => {
+        const resources = new Set(measurements.map((m) => m.figures[kind].resources));
+        if (resources.size !== 1) throw new Error(`${kind} registered ${[...resources].join(" then ")} resources in different processes`);
+        return [kind, {
+            resources: measurements[0].figures[kind].resources,
+            wallMs: middle((m) => m.figures[kind].wallMs),
+            gcMs: middle((m) => m.figures[kind].gcMs),
+            evaluations: measurements.reduce((sum, m) => sum + m.figures[kind].evaluations, 0),
+        }];
+    })) as Measurement["figures"];
+    return {
+        figures,
+        ratios: {
+            componentToDirect: median(measurements.flatMap((m) => m.componentToDirectByRound)),
+            componentToBare: middle((m) => m.ratios.componentToBare),
+            directToBare: middle((m) => m.ratios.directToBare),
+        },
+        componentToDirectByRound: measurements.flatMap((m) => m.componentToDirectByRound),
+        rounds: measurements.reduce((sum, m) => sum + m.rounds, 0),
+    };
+}
+
 /** resourceTypes.ts's key for the bare program's ConfigMap, next to resource type tokens. */
 export const BARE_CONFIG_MAP = "bare ConfigMap";
 
