@@ -154,7 +154,7 @@ function printTargets(groups: Row[][], startUpRatio: number, mode: Mode): void {
     if (count("unresolved") > 0) {
         console.log(`Unresolved: the interval spans the target, or there were too few rounds for one (fewer than ${fewestValuesForInterval(ROW_CONFIDENCE)} `
             + `in a row; ${fewestValuesForInterval(FLATNESS_ROW_CONFIDENCE)} in each for flatness). `
-            + `${mode === DEFAULT_MODE ? `\`npm run bench -- --precise\` gives each row more rounds (about ${PRECISE_MODE.minutes} minutes in all).` : "More rounds (BENCH_ROUNDS) narrow an interval."}`);
+            + `${mode === DEFAULT_MODE ? `\`npm run bench -- --precise\` gives each row more rounds (about ${PRECISE_MODE.minutes} minutes in all).` : "More rounds narrow an interval (BENCH_ROUNDS sets them, in one process per row)."}`);
     }
 }
 
