@@ -127,7 +127,7 @@ describe("benchmark verdicts: rounds pooled from several processes", () => {
     const figures = (wallMs: number, evaluations: number) => ({ resources: 10, wallMs, gcMs: wallMs / 10, evaluations });
     const measurement = (byRound: number[], wallMs: number): Measurement => ({
         figures: { component: figures(wallMs * 1.1, byRound.length), direct: figures(wallMs, byRound.length), bare: figures(wallMs * 0.9, 3) },
-        ratios: { componentToDirect: median(byRound), componentToBare: 1.2, directToBare: wallMs / 100 },
+        ratios: { componentToDirect: median(byRound), componentToBare: 1 + wallMs / 1000, directToBare: wallMs / 100 },
         componentToDirectByRound: byRound,
         rounds: byRound.length,
     });
@@ -140,6 +140,8 @@ describe("benchmark verdicts: rounds pooled from several processes", () => {
         assert.deepStrictEqual(all.figures.direct, { resources: 10, wallMs: 200, gcMs: 20, evaluations: 7 });
         assert.strictEqual(all.figures.bare.evaluations, 9);
         assert.strictEqual(all.ratios.directToBare, 2);
+        assert.strictEqual(all.ratios.componentToBare, 1.2);
+        assert.deepStrictEqual([all.figures.component.wallMs, all.figures.bare.wallMs], [200 * 1.1, 200 * 0.9]);
         assert.strictEqual(pooled([measurement([1.1], 100)]).componentToDirectByRound.length, 1);
     });
 

@@ -154,12 +154,13 @@ function printTargets(groups: Row[][], startUpRatio: number, mode: Mode): void {
     if (count("unresolved") > 0) {
         console.log(`Unresolved: the interval spans the target, or there were too few rounds for one (fewer than ${fewestValuesForInterval(ROW_CONFIDENCE)} `
             + `in a row; ${fewestValuesForInterval(FLATNESS_ROW_CONFIDENCE)} in each for flatness). `
-            + `${mode === DEFAULT_MODE ? `\`npm run bench -- --precise\` gives each row more rounds (about ${PRECISE_MODE.minutes} minutes in all).` : "More rounds narrow an interval (BENCH_ROUNDS sets them, in one process per row)."}`);
+            + `${mode === DEFAULT_MODE ? `\`npm run bench -- --precise\` gives each row more rounds (about ${PRECISE_MODE.minutes} minutes in all).` : "More rounds would narrow an interval; that takes a longer run than --precise (BENCH_ROUNDS fixes rounds, but in one process per row, unpooled)."}`);
     }
 }
 
-function printFigures(rows: Row[]): void {
+function printFigures(rows: Row[], processes: number): void {
     console.log("\n## Figures (medians per evaluation)\n");
+    if (processes > 1) console.log(`Medians of the ${processes} processes' medians; evaluations summed.\n`);
     console.log("| scenario | destinations | program | resources | wall ms | ms/resource | GC ms | evaluations |");
     console.log("|---|---|---|---:|---:|---:|---:|---:|");
     for (const row of rows) {
@@ -185,7 +186,7 @@ function main(): void {
     const plan = SCENARIOS.flatMap((scenario) => DESTINATION_KINDS.map((kind) => ({ scenario: scenario.name, kind })));
     const mode = benchMode();
     const { rounds } = mode;
-    progress(`${plan.length * DESTINATION_COUNTS.length} evaluation processes (N = ${DESTINATION_COUNTS.join(", ")}), then start-up`
+    progress(`${plan.length * DESTINATION_COUNTS.length} rows of ${mode.processes} evaluation process${mode.processes > 1 ? "es" : ""} each (N = ${DESTINATION_COUNTS.join(", ")}), then start-up`
         + `${PER_TYPE ? " and each resource type" : ""}${mode.minutes ? `; about ${mode.minutes} minutes on 2 quiet cores` : ""}`);
     let done = 0;
     const groups: Row[][] = plan.map(({ scenario, kind }) => DESTINATION_COUNTS.map((destinations) => {
@@ -205,11 +206,11 @@ function main(): void {
     console.log("generation). component: EgressTlsOrigination with N destinations; direct: the same resources declared by hand");
     console.log("(test/bench/direct/, checked equal by test/benchDirect.test.ts); bare: as many plain ConfigMaps. One process per");
     console.log("row (or several, pooled); each program evaluated once to warm up, then once per round, taking turns (bare in");
-    console.log("the first 3 rounds only); ratios are medians of the rounds', judged on their intervals (docs/benchmark.md).");
+    console.log("the first 3 rounds only); component ÷ direct is the median of the rounds', judged on its interval (docs/benchmark.md).");
     const perProcess = rounds.min === rounds.max ? `${rounds.max}` : `as many as start within ${rounds.budgetMs / 1000} s of timed evaluations, at most ${rounds.max}`;
     console.log(`Rounds (${mode.name}): ${perProcess}${mode.processes > 1 ? `, in each of ${mode.processes} processes per row, pooled` : " per row"}.\n`);
     printTargets(groups, configuredMs / typeCheckingMs, mode);
-    printFigures(groups.flat());
+    printFigures(groups.flat(), mode.processes);
     console.log("\n## Start-up: a whole `node` process that loads index.ts and evaluates it under mocks (dev stack)\n");
     console.log("| loader | median ms |");
     console.log("|---|---:|");

@@ -2,13 +2,13 @@
 export const PROGRAM_KINDS = ["component", "direct", "bare"] as const;
 export type ProgramKind = (typeof PROGRAM_KINDS)[number];
 
-/** One program's figures in one benchmark process: medians over its timed evaluations. */
+/** One program's figures in a row: medians over its timed evaluations in one process (pooled: the median of the processes' medians). */
 export interface ProgramFigures {
     resources: number;
     wallMs: number;
     /** Garbage collection pauses during `wallMs`. */
     gcMs: number;
-    /** Timed evaluations the medians are of (bare's: the first rounds only). */
+    /** Timed evaluations behind the figures, in all of the row's processes (bare's: the first rounds only). */
     evaluations: number;
 }
 
@@ -42,9 +42,9 @@ export interface Measurement {
 }
 
 /**
- * One row's measurements from several processes as one: every round's ratio (the intervals then take in how processes
- * differ as well as how rounds do), rounds and evaluations summed, and each median figure or ratio the median of the
- * processes'.
+ * One row's measurements from several processes as one: every round's ratio, and component ÷ direct their median (so
+ * its interval takes in how processes differ as well as how rounds do); rounds and evaluations summed; each other
+ * figure or ratio the median of the processes'.
  */
 export function pooled(measurements: Measurement[]): Measurement {
     if (measurements.length === 0) throw new Error("nothing to pool");
