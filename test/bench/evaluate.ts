@@ -93,17 +93,11 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
     })) as Measurement["figures"];
     // Round by round (bare's rounds are the first ones), so each ratio compares evaluations made under the same load.
     const roundRatios = (a: ProgramKind, b: ProgramKind, cost: (s: Sample) => number) => samples[b].map((s, i) => cost(samples[a][i]) / cost(s));
-    const ratio = (a: ProgramKind, b: ProgramKind, cost: (s: Sample) => number) => median(roundRatios(a, b, cost));
     const whole = (s: Sample) => s.wallMs;
-    const perResource = (s: Sample) => s.wallMs / s.resources;
     return {
         figures,
+        componentToBare: median(roundRatios("component", "bare", whole)),
         // The component against direct as whole evaluations: the component's own registration is part of its cost.
-        ratios: {
-            componentToDirect: ratio("component", "direct", whole),
-            componentToBare: ratio("component", "bare", whole),
-            directToBare: ratio("direct", "bare", perResource),
-        },
         componentToDirectByRound: roundRatios("component", "direct", whole),
         rounds,
     };

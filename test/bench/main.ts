@@ -138,7 +138,7 @@ function printTargets(groups: Row[][], startUpRatio: number, mode: Mode): void {
         const judgement = judgeRounds(row.measurement.componentToDirectByRound, MAX_COST_RATIO, ROW_CONFIDENCE);
         verdicts.push(judgement.verdict);
         console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${ratioText(judgement.value, MAX_COST_RATIO)}× | ${intervalText(judgement, MAX_COST_RATIO)} | `
-            + `${judgement.verdict} | ${row.measurement.rounds} | ${fixed(row.measurement.ratios.componentToBare)}× |`);
+            + `${judgement.verdict} | ${row.measurement.rounds} | ${fixed(row.measurement.componentToBare)}× |`);
     }
     console.log("");
     for (const rows of groups) {

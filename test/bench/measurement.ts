@@ -30,21 +30,18 @@ export function evaluationArguments(scenarioName: string, kind: string, count: n
 /** What evaluate.ts prints for main.ts as one JSON line. */
 export interface Measurement {
     figures: { [kind in ProgramKind]: ProgramFigures };
-    /**
-     * Medians of each round's ratios (the programs ran back to back, under the same load): of whole evaluations for the
-     * component (bare has as many resources as it), of ms/resource for direct against bare.
-     */
-    ratios: { componentToDirect: number; componentToBare: number; directToBare: number };
-    /** Each round's component ÷ direct, whose median is `ratios.componentToDirect`; main.ts gives its interval from them. */
+    /** The median of the bare rounds' component ÷ bare, whole evaluations (bare has as many resources as the component). */
+    componentToBare: number;
+    /** Each round's component ÷ direct (the two ran back to back, under the same load): main.ts judges their median. */
     componentToDirectByRound: number[];
     /** Rounds of component and direct (bare takes part in the first three at most). */
     rounds: number;
 }
 
 /**
- * One row's measurements from several processes as one: every round's ratio, and component ÷ direct their median (so
- * its interval takes in how processes differ as well as how rounds do); rounds and evaluations summed; each other
- * figure or ratio the median of the processes'.
+ * One row's measurements from several processes as one: every round's component ÷ direct (so their median's interval
+ * takes in how processes differ as well as how rounds do); rounds and evaluations summed; each other figure and
+ * component ÷ bare the median of the processes'.
  */
 export function pooled(measurements: Measurement[]): Measurement {
     if (measurements.length === 0) throw new Error("nothing to pool");
@@ -61,11 +58,7 @@ export function pooled(measurements: Measurement[]): Measurement {
     })) as Measurement["figures"];
     return {
         figures,
-        ratios: {
-            componentToDirect: median(measurements.flatMap((m) => m.componentToDirectByRound)),
-            componentToBare: middle((m) => m.ratios.componentToBare),
-            directToBare: middle((m) => m.ratios.directToBare),
-        },
+        componentToBare: middle((m) => m.componentToBare),
         componentToDirectByRound: measurements.flatMap((m) => m.componentToDirectByRound),
         rounds: measurements.reduce((sum, m) => sum + m.rounds, 0),
     };
