@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { X509Certificate } from "crypto";
-import { ConfigError, EgressTlsOrigination } from "../components";
+import { ConfigError, EgressTlsOrigination, resolveConfig } from "../components";
 import { broughtCaCertificates } from "../components/config/broughtCa";
 import { OUTSIDE_CA_PEM, PARTNER, testCertificate, TestCertificate } from "./support/fixtures";
 import { runProgram } from "./support/harness";
@@ -96,6 +96,33 @@ describe("a brought CA (caCertPem)", () => {
         }
         assert.deepStrictEqual(warnings.filter((w) => w.includes(FIELD)).length, 1, warnings.join("\n"));
         assert.match(warnings.find((w) => w.includes(FIELD))!, /destinations\[0\]\.caCertPem: certificate 2 \(CN=Partner Root CA 2024\) expired on/);
+    });
+
+    it("shared by several destinations, is checked once, its warnings naming each destination's field", () => {
+        const shared = expired.pem + valid.pem;
+        const config = resolveConfig({
+            destinations: [
+                { name: "orders", host: "orders.partner.example.org", caCertPem: shared },
+                { name: "billing", host: "billing.partner.example.org", caCertPem: valid.pem },
+                { name: "files", host: "files.partner.example.org", caCertPem: shared },
+            ],
+        });
+        const [orders, billing, files] = config.destinations;
+        assert.strictEqual(files.caCertSummaries, orders.caCertSummaries, "the second use of the bundle reuses the first one's check");
+        assert.notStrictEqual(billing.caCertSummaries, orders.caCertSummaries);
+        assert.deepStrictEqual(orders.caCertSummaries, broughtCaCertificates(shared, FIELD, new Date()).summaries, "the same facts a check of its own gives");
+        assert.deepStrictEqual(config.warnings.map((w) => w.field), ["destinations[0].caCertPem", "destinations[2].caCertPem"]);
+        assert.strictEqual(new Set(config.warnings.map((w) => w.message)).size, 1, "the same finding for both");
+    });
+
+    it("shared, and refused, is refused naming the first destination that brings it", () => {
+        assert.throws(() => resolveConfig({
+            destinations: [
+                { name: "billing", host: "billing.partner.example.org", caCertPem: valid.pem },
+                { name: "orders", host: "orders.partner.example.org", caCertPem: leaf.pem },
+                { name: "files", host: "files.partner.example.org", caCertPem: leaf.pem },
+            ],
+        }), (error: unknown) => error instanceof ConfigError && error.field === "destinations[1].caCertPem");
     });
 
     it("that is not a CA and not self-signed, cannot anchor trust and is refused by field name", async () => {

@@ -22,13 +22,23 @@ function describe(summary: CertificateSummary, index: number): string {
 }
 
 /**
- * Checks a brought CA bundle: PEM CERTIFICATE blocks only (a pasted private key is refused without echoing it, before
- * it can reach an output or a Secret), each one a possible trust anchor, at least one within its validity at `now`.
- * Certificates outside their validity beside a valid one are kept, with a warning each: partners rotate CAs that way.
- * Returns the bundle with each certificate's public facts, in order (for the `certificates` output).
+ * What the checks of one bundle found, apart from the field it was given in: its certificates' public facts, in order,
+ * and why each one outside its validity is so. Kept per bundle text while one config is checked (`CheckedBundles`).
  */
-export function broughtCaCertificates(value: unknown, field: string, now: Date): { pem: string; summaries: CertificateSummary[]; warnings: ConfigWarning[] } {
-    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
+interface CheckedBundle {
+    summaries: CertificateSummary[];
+    untrustable: string[];
+}
+
+/**
+ * The bundles already checked while resolving one config, by their text. Destinations often share one: several hosts
+ * of one partner signed by its CA, or a public root bundle of 140 certificates, which would otherwise be parsed again
+ * for every destination (0.15 to 0.3 ms per certificate under Node 20's OpenSSL 3.0).
+ */
+export type CheckedBundles = Map<string, CheckedBundle>;
+
+/** The field-independent checks of a bundle of PEM text, each refusal naming `field`. */
+function checkBundle(value: string, field: string, now: Date): CheckedBundle {
     const blocks = pemBlocks(value);
     if (blocks.length === 0) throw new ConfigError(field, "is not a PEM certificate (no BEGIN CERTIFICATE block)");
     const armors = value.match(/-----BEGIN /g)?.length ?? 0;
@@ -57,6 +67,28 @@ export function broughtCaCertificates(value: unknown, field: string, now: Date):
     if (untrustable.length === certificates.length) {
         throw new ConfigError(field, `no certificate is valid now (${now.toISOString()}): ${untrustable.join("; ")}`);
     }
-    const warnings = untrustable.map((problem) => ({ field, message: `${problem}; the gateway trusts the others in the bundle` }));
-    return { pem: value, summaries, warnings };
+    return { summaries, untrustable };
+}
+
+/**
+ * Checks a brought CA bundle: PEM CERTIFICATE blocks only (a pasted private key is refused without echoing it, before
+ * it can reach an output or a Secret), each one a possible trust anchor, at least one within its validity at `now`.
+ * Certificates outside their validity beside a valid one are kept, with a warning each: partners rotate CAs that way.
+ * Returns the bundle with each certificate's public facts, in order (for the `certificates` output). A bundle already in
+ * `checked` (the same text in an earlier field) is not parsed again; its warnings name this field too.
+ */
+export function broughtCaCertificates(
+    value: unknown,
+    field: string,
+    now: Date,
+    checked: CheckedBundles = new Map(),
+): { pem: string; summaries: CertificateSummary[]; warnings: ConfigWarning[] } {
+    if (typeof value !== "string") throw new ConfigError(field, "must be a string");
+    let bundle = checked.get(value);
+    if (bundle === undefined) {
+        bundle = checkBundle(value, field, now);
+        checked.set(value, bundle);
+    }
+    const warnings = bundle.untrustable.map((problem) => ({ field, message: `${problem}; the gateway trusts the others in the bundle` }));
+    return { pem: value, summaries: bundle.summaries, warnings };
 }

@@ -4,7 +4,7 @@ import {
     ConfigError, dnsLabel, dnsName, integer, isObject, labelMap, list, nonEmptyString, oneOf, optionalBoolean,
     rejectDuplicates, requireObject, serviceName, shown,
 } from "./fieldCheckers";
-import { broughtCaCertificates } from "./broughtCa";
+import { broughtCaCertificates, CheckedBundles } from "./broughtCa";
 import { isClusterDomainName, outsideHost, subjectAltName } from "./hosts";
 import { checkGatewayChartVersion } from "./gatewayChart";
 import { exactChartVersion, pinnedImage } from "./pinning";
@@ -73,15 +73,19 @@ function namePrefix(value: unknown): string {
     return prefix;
 }
 
-/** What a rule needs beyond the input: the time certificates are judged at, and where accepted-but-doubtful input is noted. */
+/**
+ * What a rule needs beyond the input: the time certificates are judged at, where accepted-but-doubtful input is noted,
+ * and the brought bundles checked so far.
+ */
 interface Judging {
     now: Date;
     warnings: ConfigWarning[];
+    checkedBundles: CheckedBundles;
 }
 
 function broughtCa(value: unknown, field: string, judging: Judging): Pick<ResolvedDestination, "caCertPem" | "caCertSummaries"> {
     if (value === undefined) return {};
-    const { pem, summaries, warnings } = broughtCaCertificates(value, field, judging.now);
+    const { pem, summaries, warnings } = broughtCaCertificates(value, field, judging.now, judging.checkedBundles);
     judging.warnings.push(...warnings);
     return { caCertPem: pem, caCertSummaries: summaries };
 }
@@ -303,7 +307,7 @@ export function resolveConfig(args: EgressTlsOriginationArgs, now: Date = new Da
     const input = requireObject(args, "", keys);
     const prefix = namePrefix(input.namePrefix);
     if (input.destinations === undefined) throw new ConfigError("destinations", "is required");
-    const judging: Judging = { now, warnings: [] };
+    const judging: Judging = { now, warnings: [], checkedBundles: new Map() };
     const gateway = resolveGateway(input.gateway);
     const destinations = list(input.destinations, "destinations").map((d, i) => resolveDestination(d, `destinations[${i}]`, prefix, gateway.type, judging));
     if (destinations.length === 0) throw new ConfigError("destinations", "must list at least one destination");
