@@ -26,18 +26,18 @@ function describe(summary: CertificateSummary, index: number): string {
  * and why each one outside its validity is so. Kept per bundle text while one config is checked (`CheckedBundles`).
  */
 interface CheckedBundle {
-    summaries: CertificateSummary[];
-    untrustable: string[];
+    summaries: readonly CertificateSummary[];
+    untrustable: readonly string[];
 }
 
 /**
- * The bundles already checked while resolving one config, by their text. Destinations often share one: several hosts
- * of one partner signed by its CA, or a public root bundle of 140 certificates, which would otherwise be parsed again
- * for every destination (0.15 to 0.3 ms per certificate under Node 20's OpenSSL 3.0).
+ * The bundles already checked while resolving one config, by their text, all at one `now` (a map serves one `now`
+ * only). Destinations often share a bundle: several hosts of one partner signed by its CA, or a public root bundle,
+ * whose parsing for every destination would cost more than all other checks (docs/certificates.md).
  */
 export type CheckedBundles = Map<string, CheckedBundle>;
 
-/** The field-independent checks of a bundle of PEM text, each refusal naming `field`. */
+/** The checks of a bundle of PEM text, whose outcome does not depend on the field; a refusal names `field`. */
 function checkBundle(value: string, field: string, now: Date): CheckedBundle {
     const blocks = pemBlocks(value);
     if (blocks.length === 0) throw new ConfigError(field, "is not a PEM certificate (no BEGIN CERTIFICATE block)");
@@ -75,14 +75,14 @@ function checkBundle(value: string, field: string, now: Date): CheckedBundle {
  * it can reach an output or a Secret), each one a possible trust anchor, at least one within its validity at `now`.
  * Certificates outside their validity beside a valid one are kept, with a warning each: partners rotate CAs that way.
  * Returns the bundle with each certificate's public facts, in order (for the `certificates` output). A bundle already in
- * `checked` (the same text in an earlier field) is not parsed again; its warnings name this field too.
+ * `checked` (the same text in an earlier field) is not parsed again; the warnings returned name this field.
  */
 export function broughtCaCertificates(
     value: unknown,
     field: string,
     now: Date,
     checked: CheckedBundles = new Map(),
-): { pem: string; summaries: CertificateSummary[]; warnings: ConfigWarning[] } {
+): { pem: string; summaries: readonly CertificateSummary[]; warnings: ConfigWarning[] } {
     if (typeof value !== "string") throw new ConfigError(field, "must be a string");
     let bundle = checked.get(value);
     if (bundle === undefined) {

@@ -71,7 +71,7 @@ export interface ResolvedDestination {
     /** Set for an outside host; a destination with a server uses the CA the component makes. */
     caCertPem?: string;
     /** With `caCertPem`: each of its certificates' public facts, in order, read once when the config is checked. */
-    caCertSummaries?: CertificateSummary[];
+    caCertSummaries?: readonly CertificateSummary[];
     server?: ResolvedServer;
     subjectAltNames: string[];
     /** The only callers admitted; unset, the destination is open to the whole mesh. */
