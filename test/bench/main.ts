@@ -16,7 +16,7 @@ import { judgeGrowth, judgeRounds, Judgement, Verdict } from "./verdicts";
  * default "10,100"), BENCH_REPETITIONS (start-up processes per loader, default 3), BENCH_PRECISE=1 (same as --precise),
  * BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
  */
-const DESTINATION_COUNTS = (process.env.BENCH_COUNTS ?? "10,100").split(",").map(Number);
+const DESTINATION_COUNTS = destinationCounts(process.env.BENCH_COUNTS ?? "10,100");
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 const PER_TYPE = process.argv.includes("--per-type") || process.env.BENCH_PER_TYPE === "1";
 /** How long rows run: the processes and rounds each gets, and what that takes in all on 2 quiet cores, when known. */
@@ -48,6 +48,15 @@ const ROW_CONFIDENCE = 0.9;
 const FLATNESS_ROW_CONFIDENCE = 0.95;
 const TRANSPILE_ONLY = ["--require", "ts-node/register/transpile-only"];
 const TYPE_CHECKING = ["--require", "ts-node/register"];
+
+/** BENCH_COUNTS: distinct whole numbers of destinations; with one, there is nothing to judge flatness on. */
+function destinationCounts(asked: string): number[] {
+    const counts = asked.split(",").map(Number);
+    if (counts.some((count) => !Number.isInteger(count) || count < 1) || new Set(counts).size !== counts.length) {
+        throw new Error(`BENCH_COUNTS must be distinct whole numbers of destinations, separated by commas, not ${JSON.stringify(asked)}`);
+    }
+    return counts;
+}
 
 /** The mode asked for: BENCH_ROUNDS (a fixed count for every row, which overrides --precise), --precise, or the default. */
 function benchMode(): Mode {
@@ -141,12 +150,14 @@ function printTargets(groups: Row[][], startUpRatio: number, mode: Mode): void {
             + `${judgement.verdict} | ${row.measurement.rounds} | ${fixed(row.measurement.componentToBare)}× |`);
     }
     console.log("");
-    for (const rows of groups) {
+    // A row over itself would pass for flat: with one count there is no flatness to judge.
+    for (const rows of DESTINATION_COUNTS.length > 1 ? groups : []) {
         const { from, to, judgement } = growth(rows);
         verdicts.push(judgement.verdict);
         console.log(`- ${judgement.verdict}: ${from.scenario}, ${from.kind}: component ÷ direct at N=${to.destinations} is `
             + `${ratioText(judgement.value, MAX_COST_RATIO)}× that at N=${from.destinations} (interval ${intervalText(judgement, MAX_COST_RATIO)}; flat: ≤ ${fixed(MAX_COST_RATIO)}×)`);
     }
+    if (DESTINATION_COUNTS.length === 1) console.log(`- flatness: not judged, as BENCH_COUNTS gives one destination count`);
     console.log(`- ${startUpRatio <= MAX_START_UP_RATIO ? "met" : "MISSED"}: configured start-up is ${fixed(startUpRatio)}× ts-node with `
         + `type-checking (target ≤ ${MAX_START_UP_RATIO}×)`);
     const count = (verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
