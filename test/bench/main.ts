@@ -13,8 +13,8 @@ import { judgeGrowth, judgeRounds, Judgement, Verdict } from "./verdicts";
  * start-up as configured against ts-node with type-checking. Progress goes to stderr, the report to stdout, targets
  * first. Each evaluation target is judged on a confidence interval, so a run too short to tell says so rather than guess.
  * Settings (environment): BENCH_ROUNDS (rounds per evaluation process, fixed), BENCH_COUNTS (distinct destination
- * counts, default "10,100"; one count leaves flatness unjudged), BENCH_REPETITIONS (start-up processes per loader, default 3), BENCH_PRECISE=1 (same as --precise),
- * BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
+ * counts, default "10,100"; one count leaves flatness unjudged), BENCH_REPETITIONS (start-up processes per loader,
+ * default 3), BENCH_PRECISE=1 (same as --precise), BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
  */
 const DESTINATION_COUNTS = destinationCounts(process.env.BENCH_COUNTS ?? "10,100");
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
