@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { fewestValuesForInterval, halfBinomialAtMost, MAX_INTERVAL_VALUES, Measurement, medianInterval, pooled } from "./bench/measurement";
+import { destinationCounts, fewestValuesForInterval, halfBinomialAtMost, MAX_INTERVAL_VALUES, Measurement, medianInterval, pooled } from "./bench/measurement";
 import { judgeGrowth, judgeRounds, verdictAtMost } from "./bench/verdicts";
 
 // The benchmark judges its targets on confidence intervals for medians of paired rounds (test/bench/verdicts.ts): here,
@@ -150,5 +150,18 @@ describe("benchmark verdicts: rounds pooled from several processes", () => {
         other.figures.component.resources = 11;
         assert.throws(() => pooled([measurement([1.0], 100), other]), /component registered 10 then 11 resources/);
         assert.throws(() => pooled([]), /nothing to pool/);
+    });
+});
+
+describe("benchmark destination counts (BENCH_COUNTS)", () => {
+    it("takes distinct whole numbers, in the order given", () => {
+        assert.deepStrictEqual(destinationCounts("10,100"), [10, 100]);
+        assert.deepStrictEqual(destinationCounts("100"), [100]);
+    });
+
+    it("refuses what is not a whole number of destinations, or a count given twice, which flatness would judge against itself", () => {
+        for (const asked of ["", "x", "10,", "0,10", "2.5", "-1", "10,10"]) {
+            assert.throws(() => destinationCounts(asked), /BENCH_COUNTS must be distinct whole numbers/, asked);
+        }
     });
 });

@@ -3,7 +3,7 @@ import * as path from "path";
 import { stackConfig } from "../support/devStack";
 import { REPO_ROOT } from "../support/repoPaths";
 import { stackStartup } from "../support/pulumiProject";
-import { BARE_CONFIG_MAP, evaluationArguments, fewestValuesForInterval, MAX_INTERVAL_VALUES, Measurement, median, pooled, RoundPlan } from "./measurement";
+import { BARE_CONFIG_MAP, destinationCounts, evaluationArguments, fewestValuesForInterval, MAX_INTERVAL_VALUES, Measurement, median, pooled, RoundPlan } from "./measurement";
 import { DESTINATION_KINDS, DestinationKind, SCENARIOS } from "./scenarios";
 import { judgeGrowth, judgeRounds, Judgement, Verdict } from "./verdicts";
 
@@ -48,15 +48,6 @@ const ROW_CONFIDENCE = 0.9;
 const FLATNESS_ROW_CONFIDENCE = 0.95;
 const TRANSPILE_ONLY = ["--require", "ts-node/register/transpile-only"];
 const TYPE_CHECKING = ["--require", "ts-node/register"];
-
-/** BENCH_COUNTS: distinct whole numbers of destinations; with one, there is nothing to judge flatness on. */
-function destinationCounts(asked: string): number[] {
-    const counts = asked.split(",").map(Number);
-    if (counts.some((count) => !Number.isInteger(count) || count < 1) || new Set(counts).size !== counts.length) {
-        throw new Error(`BENCH_COUNTS must be distinct whole numbers of destinations, separated by commas, not ${JSON.stringify(asked)}`);
-    }
-    return counts;
-}
 
 /** The mode asked for: BENCH_ROUNDS (a fixed count for every row, which overrides --precise), --precise, or the default. */
 function benchMode(): Mode {

@@ -22,6 +22,15 @@ export interface RoundPlan {
     budgetMs: number;
 }
 
+/** BENCH_COUNTS: distinct whole numbers of destinations; with one, there is nothing to judge flatness on. */
+export function destinationCounts(asked: string): number[] {
+    const counts = asked.split(",").map(Number);
+    if (counts.some((count) => !Number.isInteger(count) || count < 1) || new Set(counts).size !== counts.length) {
+        throw new Error(`BENCH_COUNTS must be distinct whole numbers of destinations, separated by commas, not ${JSON.stringify(asked)}`);
+    }
+    return counts;
+}
+
 /** The command line main.ts gives evaluate.ts for a row. */
 export function evaluationArguments(scenarioName: string, kind: string, count: number, plan: RoundPlan): string[] {
     return [scenarioName, kind, String(count), String(plan.min), String(plan.max), String(plan.budgetMs)];
