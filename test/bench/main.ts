@@ -142,13 +142,13 @@ function printTargets(groups: Row[][], startUpRatio: number, mode: Mode): void {
     }
     console.log("");
     // A row over itself would pass for flat: with one count there is no flatness to judge.
-    for (const rows of DESTINATION_COUNTS.length > 1 ? groups : []) {
+    if (DESTINATION_COUNTS.length === 1) console.log(`- flatness: not judged, as BENCH_COUNTS gives one destination count`);
+    else for (const rows of groups) {
         const { from, to, judgement } = growth(rows);
         verdicts.push(judgement.verdict);
         console.log(`- ${judgement.verdict}: ${from.scenario}, ${from.kind}: component ÷ direct at N=${to.destinations} is `
             + `${ratioText(judgement.value, MAX_COST_RATIO)}× that at N=${from.destinations} (interval ${intervalText(judgement, MAX_COST_RATIO)}; flat: ≤ ${fixed(MAX_COST_RATIO)}×)`);
     }
-    if (DESTINATION_COUNTS.length === 1) console.log(`- flatness: not judged, as BENCH_COUNTS gives one destination count`);
     console.log(`- ${startUpRatio <= MAX_START_UP_RATIO ? "met" : "MISSED"}: configured start-up is ${fixed(startUpRatio)}× ts-node with `
         + `type-checking (target ≤ ${MAX_START_UP_RATIO}×)`);
     const count = (verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
