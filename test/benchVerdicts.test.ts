@@ -1,6 +1,8 @@
 import * as assert from "assert";
-import { destinationCounts, fewestValuesForInterval, halfBinomialAtMost, MAX_INTERVAL_VALUES, Measurement, medianInterval, pooled } from "./bench/measurement";
-import { judgeGrowth, judgeRounds, verdictAtMost } from "./bench/verdicts";
+import { Measurement } from "./bench/measurement";
+import { destinationCounts } from "./bench/options";
+import { pooled } from "./bench/savedRuns";
+import { fewestValuesForInterval, halfBinomialAtMost, judgeGrowth, judgeMedian, MAX_INTERVAL_VALUES, medianInterval, verdictAtMost } from "./bench/verdicts";
 
 // The benchmark judges its targets on confidence intervals for medians of paired rounds (test/bench/verdicts.ts): here,
 // that the intervals are the sign test's, that they hold the median as often as they say, and how verdicts follow.
@@ -88,10 +90,10 @@ describe("benchmark verdicts: met, MISSED or unresolved", () => {
     });
 
     it("judges a row on its rounds: a median under the target with rounds too few or too spread is unresolved", () => {
-        assert.deepStrictEqual(judgeRounds([1.0, 1.02, 0.98, 1.05, 1.01], 1.1, 0.9), { value: 1.01, interval: { low: 0.98, high: 1.05, coverage: 0.9375 }, verdict: "met" });
-        assert.strictEqual(judgeRounds([1.05, 0.8, 1.3, 1.0, 1.2], 1.1, 0.9).verdict, "unresolved");
-        assert.deepStrictEqual(judgeRounds([0.9], 1.1, 0.9), { value: 0.9, interval: undefined, verdict: "unresolved" });
-        assert.strictEqual(judgeRounds([1.2, 1.15, 1.3, 1.25, 1.18], 1.1, 0.9).verdict, "MISSED");
+        assert.deepStrictEqual(judgeMedian([1.0, 1.02, 0.98, 1.05, 1.01], 1.1, 0.9), { value: 1.01, interval: { low: 0.98, high: 1.05, coverage: 0.9375 }, verdict: "met" });
+        assert.strictEqual(judgeMedian([1.05, 0.8, 1.3, 1.0, 1.2], 1.1, 0.9).verdict, "unresolved");
+        assert.deepStrictEqual(judgeMedian([0.9], 1.1, 0.9), { value: 0.9, interval: undefined, verdict: "unresolved" });
+        assert.strictEqual(judgeMedian([1.2, 1.15, 1.3, 1.25, 1.18], 1.1, 0.9).verdict, "MISSED");
     });
 
     it("judges flatness on the quotient of the two rows' intervals, bound by bound", () => {
@@ -130,13 +132,14 @@ describe("benchmark verdicts: rounds pooled from several processes", () => {
         componentToBare: 1 + wallMs / 1000,
         componentToDirectByRound: byRound,
         rounds: byRound.length,
+        measuredCode: "sha256:0123456789abcdef",
     });
 
     it("judges every round of every process together, and takes the median of the processes' figures", () => {
         const all = pooled([measurement([1.0, 1.2, 1.1], 100), measurement([1.05, 0.95], 300), measurement([1.3, 1.02], 200)]);
         assert.deepStrictEqual(all.componentToDirectByRound, [1.0, 1.2, 1.1, 1.05, 0.95, 1.3, 1.02]);
         // Judged on all seven rounds: their median, not the median of the processes' (1.1, 1.0, 1.16).
-        assert.strictEqual(judgeRounds(all.componentToDirectByRound, 1.1, 0.9).value, 1.05);
+        assert.strictEqual(judgeMedian(all.componentToDirectByRound, 1.1, 0.9).value, 1.05);
         assert.strictEqual(all.rounds, 7);
         assert.deepStrictEqual(all.figures.direct, { resources: 10, wallMs: 200, gcMs: 20, evaluations: 7 });
         assert.strictEqual(all.figures.bare.evaluations, 9);

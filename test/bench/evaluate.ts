@@ -5,6 +5,8 @@ import { MUTABILITY_SETTINGS } from "../../components/config/providerSettings";
 import { cheapProviders } from "../support/cheapProviders";
 import { runProgram } from "../support/harness";
 import { COMPONENT } from "../support/scenarios";
+import { REPO_ROOT } from "../support/repoPaths";
+import { measuredCodeDigest } from "./measuredCode";
 import { Measurement, median, PROGRAM_KINDS, ProgramFigures, ProgramKind, RoundPlan } from "./measurement";
 import { DESTINATION_KINDS, DestinationKind, scenario } from "./scenarios";
 
@@ -68,6 +70,8 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
     const smallDestinations = makeDestinations(kind, warmUpCount);
     await evaluateOnce(() => direct(smallDestinations));
     await evaluateOnce(bare(Math.ceil((resources * warmUpCount) / count)));
+    // Everything the timed evaluations run is loaded by now, moments ago: the digest reads it as it is on disk.
+    const measuredCode = measuredCodeDigest(REPO_ROOT, Object.keys(require.cache));
 
     const samples: { [kind in ProgramKind]: Sample[] } = { component: [], direct: [], bare: [] };
     const timedMs = () => PROGRAM_KINDS.reduce((sum, programKind) => sum + samples[programKind].reduce((ms, s) => ms + s.wallMs, 0), 0);
@@ -100,6 +104,7 @@ async function measure(scenarioName: string, kind: DestinationKind, count: numbe
         // The component against direct as whole evaluations: the component's own registration is part of its cost.
         componentToDirectByRound: roundRatios("component", "direct", whole),
         rounds,
+        measuredCode,
     };
 }
 
