@@ -4,36 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { measuredCodeDigest } from "./bench/measuredCode";
-import { Measurement } from "./bench/measurement";
 import { benchOptions } from "./bench/options";
-import { combineRuns, parseSavedRun, pooled, processMedians, SavedRow, savedRun, SavedRun } from "./bench/savedRuns";
+import { combineRuns, parseSavedRun, pooled, processMedians } from "./bench/savedRuns";
 import { judgeMedian } from "./bench/verdicts";
 import { REPO_ROOT } from "./support/repoPaths";
+import { CODE, measuredProcess, row, run } from "./support/savedRuns";
 
 // Saved benchmark runs (test/bench/savedRuns.ts): what --save writes, what --judge accepts, and why judging several
 // runs together takes each process's median as one value.
-
-const CODE = "sha256:0123456789abcdef";
-
-/** A process whose rounds sit tightly around `level`: 30 rounds from 0.98 to 1.02 × level. */
-function measuredProcess(level: number, code = CODE): Measurement {
-    const rounds = Array.from({ length: 30 }, (_, i) => level * (0.98 + (0.04 * i) / 29));
-    const figures = (wallMs: number, evaluations: number) => ({ resources: 33, wallMs, gcMs: wallMs / 5, evaluations });
-    return {
-        figures: { component: figures(110 * level, 30), direct: figures(110, 30), bare: figures(100, 3) },
-        componentToBare: 1.2 * level,
-        componentToDirectByRound: rounds,
-        rounds: rounds.length,
-        measuredCode: code,
-    };
-}
-
-const row = (destinations: number, levels: number[], code = CODE): SavedRow => ({
-    scenario: "waypoint", kind: "outside", destinations, processes: levels.map((level) => measuredProcess(level, code)),
-});
-
-const START_UP = { configuredNodeArgs: ["--require", "ts-node/register/transpile-only"], typeCheckingNodeArgs: ["--require", "ts-node/register"] };
-const run = (rows: SavedRow[], configuredMs = 2600, typeCheckingMs = 7000): SavedRun => savedRun("--precise", rows, { ...START_UP, configuredMs, typeCheckingMs });
 
 describe("benchmark saved runs: the command line", () => {
     it("takes the flags and settings it knows, the file to save, and saved runs to judge", () => {
@@ -143,7 +121,8 @@ describe("benchmark saved runs: reading and combining them", () => {
         const rounded = (values: number[]) => values.map((m) => Number(m.toFixed(2)));
         assert.deepStrictEqual(combined.rows.map((r) => [r.destinations, rounded(processMedians(r.processes))]),
             [[10, [1.01, 1.02, 1.04, 1.06]], [100, [1.03]], [30, [1.05]]]);
-        assert.deepStrictEqual(combined.runsOf(combined.rows[0]).map((processes) => rounded(processMedians(processes))), [[1.01, 1.02], [1.04], [1.06]]);
+        assert.deepStrictEqual(combined.runsOf(combined.rows[0]).map(({ source, processes }) => [source, rounded(processMedians(processes))]),
+            [["e", [1.01, 1.02]], ["f", [1.04]], ["g", [1.06]]]);
         assert.strictEqual(JSON.stringify(runs), before);
         // Each run's ratio, then their median (0.5, 0.3, 0.4), not one run's time over another's.
         assert.strictEqual(combined.startUpRatio, 0.4);
@@ -184,24 +163,40 @@ describe("benchmark saved runs: npm run bench -- --judge", () => {
     before(() => { directory = mkdtempSync(path.join(os.tmpdir(), "saved-runs-")); });
     after(() => rmSync(directory, { recursive: true, force: true }));
 
-    it("reports the runs it judged, each row's processes, verdict and runs' medians, and flatness from six processes a row", () => {
-        // Medians of the six processes: 1.05 at N = 10 (the runs' own 1.03 and 1.07), 1.386 at N = 100 (1.36 and 1.41).
-        const files = [[1.02, 1.03, 1.06], [1.04, 1.07, 1.08]].map((levels, i) => {
+    /** `npm run bench -- --judge` on runs with these processes' levels, each run's N = 100 row `growth` × its N = 10 row. */
+    function judge(runLevels: number[][], growth: number): string {
+        const files = runLevels.map((levels, i) => {
             const file = path.join(directory, `run-${i}.json`);
-            writeFileSync(file, JSON.stringify(run([row(10, levels), row(100, levels.map((level) => level * 1.32))])));
+            writeFileSync(file, JSON.stringify(run([row(10, levels), row(100, levels.map((level) => level * growth))])));
             return file;
         });
         // The settings for measuring, exported for a session of runs, do not stop --judge; ts-node's would change how it loads.
         const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TS_NODE_"))), BENCH_PRECISE: "1", BENCH_PER_TYPE: "1" };
         const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "test/bench/main.ts", "--judge", ...files], { cwd: REPO_ROOT, encoding: "utf8", env });
         assert.strictEqual(result.status, 0, result.stderr);
-        const report = result.stdout;
+        return result.stdout;
+    }
+
+    it("reports the runs it judged, each row's processes, verdict and runs' medians, and flatness from six processes a row", () => {
+        // Medians of the six processes: 1.05 at N = 10 (the runs' own 1.03 and 1.07), 1.386 at N = 100 (1.36 and 1.41).
+        const report = judge([[1.02, 1.03, 1.06], [1.04, 1.07, 1.08]], 1.32);
         assert.match(report, new RegExp(`Runs \\(all measured code ${CODE}, Node.js ${process.version}\\)`));
         assert.match(report, /run-0\.json: .*--precise, 3 processes per row/);
+        assert.match(report, /Each process's median of rounds is one value/);
         assert.match(report, /\| waypoint \| 10 outside \| 1\.05× \| 1\.02–1\.08 \| met \| 6 \| 1\.26× \| 1\.03, 1\.07 \|/);
         assert.match(report, /\| waypoint \| 100 outside \| 1\.39× \| 1\.35–1\.43 \| MISSED \| 6 \| 1\.66× \| 1\.36, 1\.41 \|/);
         assert.match(report, /- MISSED: waypoint, outside: component ÷ direct at N=100 is 1\.32× that at N=10 \(interval 1\.25–1\.40;/);
         assert.match(report, /Evaluation and flatness: 1 met, 2 missed, 0 unresolved of 3\./);
         assert.match(report, /configured start-up is 0\.37× ts-node/);
+    });
+
+    it("takes each run as one value from five runs a row, and judges flatness run by run", () => {
+        const report = judge([[1.01, 1.02, 1.03], [1.07, 1.08, 1.09], [1.03, 1.04, 1.05], [1.05, 1.06, 1.07], [1.0, 1.01, 1.02]], 1.05);
+        assert.match(report, /Each run is one value, its median of its processes' medians/);
+        assert.match(report, /\| waypoint \| 10 outside \| 1\.04× \| 1\.01–1\.08 \| met \| 5 \| 1\.25× \| 1\.02, 1\.08, 1\.04, 1\.06, 1\.01 \|/);
+        // At N = 100 the runs' medians, 1.05 × theirs at N = 10, run from 1.06 to 1.13: across the target.
+        assert.match(report, /\| waypoint \| 100 outside \| 1\.09× \| 1\.06–1\.13 \| unresolved \| 5 \|/);
+        assert.match(report, /- met: waypoint, outside: component ÷ direct at N=100 is 1\.05× that at N=10 \(interval 1\.05–1\.05;/);
+        assert.match(report, /Unresolved: .*\(fewer than 5 in a row; flatness needs 5 runs with both of its rows\)\. More saved runs of the same code narrow the intervals\./);
     });
 });

@@ -6,8 +6,9 @@ import { REPO_ROOT } from "../support/repoPaths";
 import { stackStartup } from "../support/pulumiProject";
 import { evaluationArguments, Measurement, median, RoundPlan } from "./measurement";
 import { benchOptions, destinationCounts } from "./options";
-import { Evidence, fixed, printFigures, printResourceTypes, printStartUp, printTargets } from "./report";
-import { combineRuns, parseSavedRun, pooled, processMedians, SavedRow, savedRun, StartUp } from "./savedRuns";
+import { roundsEvidence, savedRunsEvidence } from "./evidence";
+import { printFigures, printResourceTypes, printStartUp, printTargets } from "./report";
+import { combineRuns, parseSavedRun, SavedRow, savedRun, StartUp } from "./savedRuns";
 import { MAX_INTERVAL_VALUES } from "./verdicts";
 import { DESTINATION_KINDS, SCENARIOS } from "./scenarios";
 
@@ -17,7 +18,8 @@ import { DESTINATION_KINDS, SCENARIOS } from "./scenarios";
  * information); and the stack's start-up as configured against ts-node with type-checking. Progress goes to stderr, the
  * report to stdout, targets first. Each evaluation target is judged on a confidence interval, so a run too short to tell
  * says so rather than guess. `--save` writes the run with every process's rounds; `npm run bench -- --judge <files…>`
- * judges saved runs together, with each process's median as one value, and measures nothing.
+ * judges saved runs together, with each process's median as one value (each run's, once every row has five runs),
+ * and measures nothing.
  * Settings (environment): BENCH_ROUNDS (rounds per evaluation process, fixed), BENCH_COUNTS (distinct destination
  * counts, default "10,100"; one count leaves flatness unjudged), BENCH_REPETITIONS (start-up processes per loader,
  * default 3), BENCH_PRECISE=1 (same as --precise), BENCH_PER_TYPE=1 (same as --per-type: each resource type alone).
@@ -29,7 +31,7 @@ const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 interface Mode {
     /** How the mode is asked for, as the report names it. */
     name: string;
-    /** Processes per row, their rounds pooled (measurement.ts `pooled`): one process's median can be off by more than its interval says. */
+    /** Processes per row, their rounds pooled (savedRuns.ts `pooled`): one process's median can be off by more than its interval says. */
     processes: number;
     /** Rounds in each process. */
     rounds: RoundPlan;
@@ -157,8 +159,7 @@ function measureAndReport(): void {
     const perProcess = rounds.min === rounds.max ? `${rounds.max}` : `as many as start within ${rounds.budgetMs / 1000} s of timed evaluations, at most ${rounds.max}`;
     console.log(`Rounds (${mode.name}): ${perProcess}${mode.processes > 1 ? `, in each of ${mode.processes} processes per row, pooled` : " per row"}; `
         + "a row's verdict rests on the median of its rounds.\n");
-    const roundsEvidence: Evidence = { unit: "rounds", values: (processes) => pooled(processes).componentToDirectByRound, advice: ADVICE[mode.name] ?? ADVICE.fixed };
-    printTargets(byScenarioAndKind(rows), startUp.configuredMs / startUp.typeCheckingMs, roundsEvidence);
+    printTargets(byScenarioAndKind(rows), startUp.configuredMs / startUp.typeCheckingMs, roundsEvidence(ADVICE[mode.name] ?? ADVICE.fixed));
     printFigures(rows);
     printStartUp(startUp);
     if (perType) printResourceTypes(perType);
@@ -168,11 +169,11 @@ function measureAndReport(): void {
 /** What would resolve more, after a run in each mode (BENCH_ROUNDS: "fixed"). */
 const ADVICE: { [mode: string]: string } = {
     [DEFAULT_MODE.name]: `\`npm run bench -- --precise\` gives each row more rounds (about ${PRECISE_MODE.minutes} minutes in all).`,
-    [PRECISE_MODE.name]: "Runs kept with --save can be judged together (--judge), each process one value: two --precise runs give 6 a row (docs/benchmark.md, Saved runs).",
+    [PRECISE_MODE.name]: "Runs kept with --save can be judged together (--judge), each process one value (two --precise runs give 6 a row), or each run, from five runs on (docs/benchmark.md, Saved runs).",
     fixed: "More rounds narrow an interval, but BENCH_ROUNDS runs one process a row, which can be off by more than its interval says; --precise pools three.",
 };
 
-/** Judges saved runs together, each process's median one value, since processes differ more than their rounds do. */
+/** Judges saved runs together: each process's median one value, since processes differ more than their rounds do, or each run's, given enough runs (evidence.ts). */
 function judgeSavedRuns(files: string[]): void {
     const runs = files.map((source) => ({ source, run: parseSavedRun(readFileSync(source, "utf8"), source) }));
     const combined = combineRuns(runs);
@@ -185,16 +186,9 @@ function judgeSavedRuns(files: string[]): void {
         console.log(`- ${source}: ${run.savedAt}, ${run.mode}, ${fewest === most ? fewest : `${fewest} to ${most}`} process${most > 1 ? "es" : ""} per row; `
             + `${run.machine.cpus} × ${run.machine.cpuModel}, kernel ${run.machine.kernel}`);
     }
-    console.log("\nEach process's median of rounds is one value: a row's verdict rests on the median of its processes' medians, and its");
-    console.log("interval treats processes as independent. Processes of one run share that run's machine; where the runs' own medians");
-    console.log("(last column) disagree by more than the interval's width, read the interval as too narrow.\n");
-    const processEvidence: Evidence = {
-        unit: "processes",
-        values: processMedians,
-        advice: "More saved runs of the same code add processes (two --precise runs give 6 a row).",
-        detail: { heading: "each run's median", cell: (row) => combined.runsOf(row).map((processes) => fixed(median(processMedians(processes)))).join(", ") },
-    };
-    printTargets(byScenarioAndKind(combined.rows), combined.startUpRatio, processEvidence);
+    const evidence = savedRunsEvidence(combined);
+    console.log(`\n${evidence.explanation.join("\n")}\n`);
+    printTargets(byScenarioAndKind(combined.rows), combined.startUpRatio, evidence);
     printFigures(combined.rows);
     printStartUp(combined.startUp);
 }

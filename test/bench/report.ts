@@ -1,32 +1,12 @@
-import { BARE_CONFIG_MAP, Measurement } from "./measurement";
+import { Evidence, fixed, MAX_COST_RATIO, ROW_CONFIDENCE } from "./evidence";
+import { BARE_CONFIG_MAP } from "./measurement";
 import { pooled, SavedRow, StartUp } from "./savedRuns";
-import { fewestValuesForInterval, judgeGrowth, judgeMedian, Judgement, Verdict } from "./verdicts";
+import { fewestValuesForInterval, judgeMedian, Judgement, Verdict } from "./verdicts";
 
 // The benchmark's report (main.ts measures, or reads saved runs): targets first, then figures and start-up.
 
-/** Targets: the component ≤ 1.10 × the same resources declared by hand; ms/destination flat; start-up ≤ 0.5 × type-checking. */
-export const MAX_COST_RATIO = 1.1;
+/** Start-up's target: at most 0.5 × ts-node with type-checking. */
 export const MAX_START_UP_RATIO = 0.5;
-/**
- * A row's target is judged on the 90% interval of its median. Flatness divides two rows' medians, each from a 95%
- * interval, so that both hold (and with them the quotient's bounds) with probability at least 90%: 1 - 0.05 - 0.05 in
- * any case, 0.95² when the rows' processes are independent.
- */
-export const ROW_CONFIDENCE = 0.9;
-export const FLATNESS_ROW_CONFIDENCE = 0.95;
-
-/** What a row's verdict rests on: its rounds pooled (one run), or its processes' medians (saved runs judged together). */
-export interface Evidence {
-    /** What one value is, as the report's column heads the count of them. */
-    unit: string;
-    values(processes: Measurement[]): number[];
-    /** What would resolve more, printed under unresolved verdicts. */
-    advice: string;
-    /** A last column of the targets table, where the values have more to show. */
-    detail?: { heading: string; cell(row: SavedRow): string };
-}
-
-export const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 /** A ratio as printed: two decimals, or three where two would round it onto the target. */
 function ratioText(value: number, target: number): string {
@@ -38,16 +18,10 @@ function intervalText(judgement: Judgement, target: number, evidence: Evidence):
     return interval ? `${ratioText(interval.low, target)}–${ratioText(interval.high, target)}` : `none (too few ${evidence.unit})`;
 }
 
-/**
- * The component's growth per destination against direct's, from a group's smallest count to its largest: component ÷
- * direct at the largest over the same at the smallest (each a median of the evidence's values). Under the
- * SDK's mocks a resource's cost depends on the program's size whoever declares it, so the component is flat when this
- * is at most MAX_COST_RATIO: nothing it adds grows faster than the resources themselves.
- */
-function growth(rows: SavedRow[], evidence: Evidence): { from: SavedRow; to: SavedRow; judgement: Judgement } {
+/** A group's rows at its smallest and largest count, between which flatness is judged. */
+function ends(rows: SavedRow[]): { from: SavedRow; to: SavedRow } {
     const sorted = [...rows].sort((a, b) => a.destinations - b.destinations);
-    const [from, to] = [sorted[0], sorted[sorted.length - 1]];
-    return { from, to, judgement: judgeGrowth(evidence.values(from.processes), evidence.values(to.processes), MAX_COST_RATIO, FLATNESS_ROW_CONFIDENCE) };
+    return { from: sorted[0], to: sorted[sorted.length - 1] };
 }
 
 /** The Targets section; `groups` holds one scenario and kind of destination each, a row per count. */
@@ -59,7 +33,7 @@ export function printTargets(groups: SavedRow[][], startUpRatio: number, evidenc
     console.log(`|---|---|---:|---|---|---:|---:|${detail ? "---|" : ""}`);
     const verdicts: Verdict[] = [];
     for (const row of groups.flat()) {
-        const values = evidence.values(row.processes);
+        const values = evidence.values(row);
         const judgement = judgeMedian(values, MAX_COST_RATIO, ROW_CONFIDENCE);
         verdicts.push(judgement.verdict);
         console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${ratioText(judgement.value, MAX_COST_RATIO)}× | ${intervalText(judgement, MAX_COST_RATIO, evidence)} | `
@@ -74,7 +48,8 @@ export function printTargets(groups: SavedRow[][], startUpRatio: number, evidenc
             if (!oneCount) console.log(`- flatness: not judged for ${rows[0].scenario}, ${rows[0].kind}: one destination count`);
             continue;
         }
-        const { from, to, judgement } = growth(rows, evidence);
+        const { from, to } = ends(rows);
+        const judgement = evidence.flatness.judge(from, to);
         verdicts.push(judgement.verdict);
         console.log(`- ${judgement.verdict}: ${from.scenario}, ${from.kind}: component ÷ direct at N=${to.destinations} is `
             + `${ratioText(judgement.value, MAX_COST_RATIO)}× that at N=${from.destinations} (interval ${intervalText(judgement, MAX_COST_RATIO, evidence)}; flat: ≤ ${fixed(MAX_COST_RATIO)}×)`);
@@ -85,7 +60,7 @@ export function printTargets(groups: SavedRow[][], startUpRatio: number, evidenc
     console.log(`\nEvaluation and flatness: ${count("met")} met, ${count("MISSED")} missed, ${count("unresolved")} unresolved of ${verdicts.length}.`);
     if (count("unresolved") > 0) {
         console.log(`Unresolved: the interval spans the target, or there were too few ${evidence.unit} for one (fewer than ${fewestValuesForInterval(ROW_CONFIDENCE)} `
-            + `in a row; ${fewestValuesForInterval(FLATNESS_ROW_CONFIDENCE)} in each for flatness). ${evidence.advice}`);
+            + `in a row; flatness needs ${evidence.flatness.needs}). ${evidence.advice}`);
     }
 }
 

@@ -5,7 +5,8 @@ import { Measurement, median, PROGRAM_KINDS, ProgramFigures, ProgramKind } from 
 // `npm run bench -- --save <file>` keeps what a run measured, every process's rounds included; `--judge <files…>`
 // judges saved runs together (main.ts). A process's rounds are closer to one another than to another process's
 // (docs/benchmark.md, How sure a run is), so evidence from several runs is judged with the process as the unit: each
-// process's median of rounds is one value (processMedians), and the report shows each run's median beside them.
+// process's median of rounds is one value (processMedians). Processes of one run share its machine, so given enough
+// runs the run is the unit instead (runMedian; evidence.ts chooses).
 
 /** Bumped when a saved run's meaning changes, so that old files are refused rather than misread. */
 export const SAVED_RUN_FORMAT = 1;
@@ -70,6 +71,11 @@ export function processMedians(processes: Measurement[]): number[] {
     return processes.map((m) => median(m.componentToDirectByRound));
 }
 
+/** A run's one value for a row: the median of its processes' medians. */
+export function runMedian(processes: Measurement[]): number {
+    return median(processMedians(processes));
+}
+
 /** A saved run read back, checked field by field, so that a hand-edited or truncated file is refused by name rather than misread. */
 export function parseSavedRun(text: string, source: string): SavedRun {
     const fail = (what: string): never => { throw new Error(`${source} is not a saved benchmark run: ${what}`); };
@@ -109,11 +115,17 @@ export function parseSavedRun(text: string, source: string): SavedRun {
     return run;
 }
 
+/** One run's part of a row: the processes it measured, named by the file it was read from. */
+export interface RunOfRow {
+    source: string;
+    processes: Measurement[];
+}
+
 /** Saved runs as one body of evidence: each row's processes from every run that has the row. */
 export interface CombinedRuns {
     rows: SavedRow[];
-    /** Each row's runs, in run order: the processes each contributed, so the report can show whether runs agree. */
-    runsOf(row: SavedRow): Measurement[][];
+    /** Each row's runs, in run order, with the processes each contributed: whether runs agree, and each run's own value. */
+    runsOf(row: SavedRow): RunOfRow[];
     /** The median of the runs' start-up ratios, each run's configured time over its type-checking time. */
     startUpRatio: number;
     startUp: StartUp;
@@ -146,11 +158,11 @@ export function combineRuns(runs: { source: string; run: SavedRun }[]): Combined
     const loaders = new Set(runs.map(({ run }) => `${run.startUp.configuredNodeArgs.join(" ")} against ${run.startUp.typeCheckingNodeArgs.join(" ")}`));
     if (loaders.size !== 1) throw new Error(`saved runs measured start-up with different nodeargs (${[...loaders].join("; ")}), so they cannot be judged together`);
     const key = (row: SavedRow) => `${row.scenario}\0${row.kind}\0${row.destinations}`;
-    const byRun = new Map<string, Measurement[][]>();
+    const byRun = new Map<string, RunOfRow[]>();
     const rows = new Map<string, SavedRow>();
-    for (const { run } of runs) {
+    for (const { source, run } of runs) {
         for (const row of run.rows) {
-            byRun.set(key(row), [...(byRun.get(key(row)) ?? []), row.processes]);
+            byRun.set(key(row), [...(byRun.get(key(row)) ?? []), { source, processes: row.processes }]);
             rows.set(key(row), { ...row, processes: [...(rows.get(key(row))?.processes ?? []), ...row.processes] });
         }
     }
