@@ -10,8 +10,8 @@ import { judgeMedian } from "./bench/verdicts";
 import { REPO_ROOT } from "./support/repoPaths";
 import { CODE, measuredProcess, row, run } from "./support/savedRuns";
 
-// Saved benchmark runs (test/bench/savedRuns.ts): what --save writes, what --judge accepts, and why judging several
-// runs together takes each process's median as one value.
+// Saved benchmark runs (test/bench/savedRuns.ts): what --save writes, what --judge accepts, why judging several runs
+// together takes each process's median as one value rather than every round, and the report --judge prints.
 
 describe("benchmark saved runs: the command line", () => {
     it("takes the flags and settings it knows, the file to save, and saved runs to judge", () => {
@@ -98,6 +98,7 @@ describe("benchmark saved runs: reading and combining them", () => {
             [{ ...saved(), rows: [null] }, /row undefined, undefined undefined lacks its scenario/],
             [{ ...saved(), startUp: { ...saved().startUp, typeCheckingNodeArgs: undefined } }, /startUp is incomplete/],
             [{ ...saved(), rows: [row(10, [])] }, /row waypoint, 10 outside has no processes/],
+            [{ ...saved(), rows: [row(10, [1.05]), row(100, [1.06]), row(10, [1.07])] }, /row waypoint, 10 outside is there twice/],
             [withProcess({ componentToDirectByRound: [] }), /a process without its rounds/],
             [withProcess({ componentToDirectByRound: [1.05, 0] }), /a process without its rounds/],
             [withProcess({ rounds: 29 }), /a process without its rounds/],
@@ -197,6 +198,6 @@ describe("benchmark saved runs: npm run bench -- --judge", () => {
         // At N = 100 the runs' medians, 1.05 × theirs at N = 10, run from 1.06 to 1.13: across the target.
         assert.match(report, /\| waypoint \| 100 outside \| 1\.09× \| 1\.06–1\.13 \| unresolved \| 5 \|/);
         assert.match(report, /- met: waypoint, outside: component ÷ direct at N=100 is 1\.05× that at N=10 \(interval 1\.05–1\.05;/);
-        assert.match(report, /Unresolved: .*\(fewer than 5 in a row; flatness needs 5 runs with both of its rows\)\. More saved runs of the same code narrow the intervals\./);
+        assert.match(report, /Unresolved: .*\(fewer than 5 in a row; flatness needs 5 runs with both of its rows\)\. More saved runs of the same code, on other machines, narrow the intervals\./);
     });
 });

@@ -1,20 +1,12 @@
+import { fixed } from "./report";
 import { CombinedRuns, pooled, processMedians, runMedian, SavedRow } from "./savedRuns";
+import { CONFIDENCE, FEWEST_FOR_VERDICT, FLATNESS_ROW_CONFIDENCE, MAX_COST_RATIO } from "./targets";
 import { fewestValuesForInterval, judgeGrowth, judgeMedian, Judgement } from "./verdicts";
 
-// What the report's verdicts rest on. One run judges its rounds, pooled over the row's processes; saved runs judged
-// together (--judge) take each process's median as one value, or, once every row has runs enough for an interval, each
-// run's: processes of one run share its machine, and machines differ by more than a run's processes do
-// (docs/benchmark.md, Saved runs).
-
-/** Targets: the component ≤ 1.10 × the same resources declared by hand; ms/destination flat. */
-export const MAX_COST_RATIO = 1.1;
-/**
- * A row's target is judged on the 90% interval of its median. Unpaired flatness divides two rows' medians, each from a
- * 95% interval, so that both hold (and with them the quotient's bounds) with probability at least 90%: 1 - 0.05 - 0.05
- * in any case, 0.95² when the rows' values are independent.
- */
-export const ROW_CONFIDENCE = 0.9;
-const FLATNESS_ROW_CONFIDENCE = 0.95;
+// What the report's verdicts rest on. One run judges its rounds, pooled over each row's processes. Saved runs judged
+// together (--judge) take each process's median as one value, since a process's rounds are closer to one another than
+// to another process's; or, once every row has enough runs for an interval, each run's, since a run's processes share
+// its machine's state (docs/benchmark.md, Saved runs).
 
 /** How flatness is judged from a group's row at its smallest count (`from`) and its row at its largest (`to`). */
 export interface Flatness {
@@ -29,15 +21,13 @@ export interface Evidence {
     unit: string;
     values(row: SavedRow): number[];
     flatness: Flatness;
-    /** How the values were made, printed above the targets; empty for one run, whose report says it itself. */
+    /** How the values were made, printed above the targets. */
     explanation: string[];
     /** What would resolve more, printed under unresolved verdicts. */
     advice: string;
     /** A last column of the targets table, where the values have more to show. */
     detail?: { heading: string; cell(row: SavedRow): string };
 }
-
-export const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 /**
  * Flatness from two rows whose values were measured apart (other processes): the quotient of the rows' intervals,
@@ -51,66 +41,72 @@ function unpairedFlatness(values: (row: SavedRow) => number[], unit: string): Fl
     };
 }
 
-/** One run's rounds, pooled over each row's processes (measureAndReport in main.ts). */
-export function roundsEvidence(advice: string): Evidence {
+/** One run's rounds, pooled over each row's processes (main.ts, measuring). */
+export function roundsEvidence(explanation: string[], advice: string): Evidence {
     const values = (row: SavedRow) => pooled(row.processes).componentToDirectByRound;
-    return { unit: "rounds", values, flatness: unpairedFlatness(values, "rounds"), explanation: [], advice };
+    return { unit: "rounds", values, flatness: unpairedFlatness(values, "rounds"), explanation, advice };
+}
+
+/** Each run's one value for a row (savedRuns.ts runMedian), by the file it was read from. */
+function runValues(runs: CombinedRuns, row: SavedRow): Map<string, number> {
+    return new Map(runs.runsOf(row).map(({ source, processes }) => [source, runMedian(processes)]));
 }
 
 /** Each run's own value per row, beside the values judged, so that the report shows whether runs agree. */
 function runsColumn(runs: CombinedRuns): Evidence["detail"] {
-    return { heading: "each run's median", cell: (row) => runs.runsOf(row).map(({ processes }) => fixed(runMedian(processes))).join(", ") };
+    return { heading: "each run's median", cell: (row) => [...runValues(runs, row).values()].map((value) => fixed(value)).join(", ") };
 }
 
-/** Saved runs judged with the process as the unit: its median of rounds is one value. */
-export function processEvidence(runs: CombinedRuns): Evidence {
+/** Saved runs judged with the process as the unit; `shortRows` have too few runs to make the run the unit. */
+export function processEvidence(runs: CombinedRuns, shortRows: SavedRow[]): Evidence {
+    const values = (row: SavedRow) => processMedians(row.processes);
+    const short = shortRows.map((row) => `${row.scenario} ${row.destinations} ${row.kind}`).join(", ");
     return {
         unit: "processes",
-        values: (row) => processMedians(row.processes),
-        flatness: unpairedFlatness((row) => processMedians(row.processes), "processes"),
+        values,
+        flatness: unpairedFlatness(values, "processes"),
         explanation: [
             "Each process's median of rounds is one value: a row's verdict rests on the median of its processes' medians, and its",
             "interval treats processes as independent. Processes of one run share that run's machine; where the runs' own medians",
             "(last column) disagree by more than the interval's width, read the interval as too narrow.",
         ],
-        advice: `More saved runs of the same code add processes; with ${fewestValuesForInterval(ROW_CONFIDENCE)} runs a row, the run becomes the unit.`,
+        advice: `More saved runs of the same code add processes; once every row has ${FEWEST_FOR_VERDICT} runs, the run becomes the unit`
+            + `${short ? ` (fewer now: ${short})` : ""}.`,
         detail: runsColumn(runs),
     };
 }
 
 /**
  * Saved runs judged with the run as the unit: its median of its processes' medians is one value. Flatness is paired by
- * run, each run's quotient of its own two rows being one value: whatever made a run's machine slow or fast weighed
- * on both its rows.
+ * run: each run's quotient of its own two rows is one value, so whatever made a run's machine slow or fast, weighing
+ * on both of its rows, divides out. Its estimate is the median of those quotients, not the quotient of the rows' medians.
  */
 export function runEvidence(runs: CombinedRuns): Evidence {
-    const values = (row: SavedRow) => runs.runsOf(row).map(({ processes }) => runMedian(processes));
     return {
         unit: "runs",
-        values,
+        values: (row) => [...runValues(runs, row).values()],
         flatness: {
             judge: (from, to) => {
-                const fromOfRun = new Map(runs.runsOf(from).map(({ source, processes }) => [source, runMedian(processes)]));
-                const quotients = runs.runsOf(to)
-                    .filter(({ source }) => fromOfRun.has(source))
-                    .map(({ source, processes }) => runMedian(processes) / fromOfRun.get(source)!);
-                return judgeMedian(quotients, MAX_COST_RATIO, ROW_CONFIDENCE);
+                const fromOfRun = runValues(runs, from);
+                const quotients = [...runValues(runs, to)]
+                    .filter(([source]) => fromOfRun.has(source))
+                    .map(([source, value]) => value / fromOfRun.get(source)!);
+                return judgeMedian(quotients, MAX_COST_RATIO, CONFIDENCE);
             },
-            needs: `${fewestValuesForInterval(ROW_CONFIDENCE)} runs with both of its rows`,
+            needs: `${FEWEST_FOR_VERDICT} runs with both of its rows`,
         },
         explanation: [
             "Each run is one value, its median of its processes' medians (last column): a row's verdict rests on the median of",
-            "its runs' values, and flatness on each run's own quotient of its two rows. Runs of other machines and days count",
-            "as independent, as processes of one run would not.",
+            "its runs' values, and flatness on the median of each run's own quotient of its two rows. The intervals treat runs",
+            "as independent; runs back to back on one machine share more of its state than runs on different ones (listed above).",
         ],
-        advice: "More saved runs of the same code narrow the intervals.",
+        advice: "More saved runs of the same code, on other machines, narrow the intervals.",
         detail: runsColumn(runs),
     };
 }
 
 /** The honest unit for saved runs: the run, once every row has enough of them for an interval; until then the process. */
 export function savedRunsEvidence(runs: CombinedRuns): Evidence {
-    const enoughRuns = runs.rows.every((row) => runs.runsOf(row).length >= fewestValuesForInterval(ROW_CONFIDENCE));
-    return enoughRuns ? runEvidence(runs) : processEvidence(runs);
+    const shortRows = runs.rows.filter((row) => runs.runsOf(row).length < FEWEST_FOR_VERDICT);
+    return shortRows.length === 0 ? runEvidence(runs) : processEvidence(runs, shortRows);
 }
-

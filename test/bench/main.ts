@@ -9,6 +9,7 @@ import { benchOptions, destinationCounts } from "./options";
 import { roundsEvidence, savedRunsEvidence } from "./evidence";
 import { printFigures, printResourceTypes, printStartUp, printTargets } from "./report";
 import { combineRuns, parseSavedRun, SavedRow, savedRun, StartUp } from "./savedRuns";
+import { FEWEST_FOR_VERDICT } from "./targets";
 import { MAX_INTERVAL_VALUES } from "./verdicts";
 import { DESTINATION_KINDS, SCENARIOS } from "./scenarios";
 
@@ -18,7 +19,7 @@ import { DESTINATION_KINDS, SCENARIOS } from "./scenarios";
  * information); and the stack's start-up as configured against ts-node with type-checking. Progress goes to stderr, the
  * report to stdout, targets first. Each evaluation target is judged on a confidence interval, so a run too short to tell
  * says so rather than guess. `--save` writes the run with every process's rounds; `npm run bench -- --judge <files…>`
- * judges saved runs together, with each process's median as one value (each run's, once every row has five runs),
+ * judges saved runs together, with each process's median as one value (each run's, once every row has enough runs),
  * and measures nothing.
  * Settings (environment): BENCH_ROUNDS (rounds per evaluation process, fixed), BENCH_COUNTS (distinct destination
  * counts, default "10,100"; one count leaves flatness unjudged), BENCH_REPETITIONS (start-up processes per loader,
@@ -157,9 +158,10 @@ function measureAndReport(): void {
     console.log("# egress-tls benchmark\n");
     console.log(ABOUT.join("\n"));
     const perProcess = rounds.min === rounds.max ? `${rounds.max}` : `as many as start within ${rounds.budgetMs / 1000} s of timed evaluations, at most ${rounds.max}`;
-    console.log(`Rounds (${mode.name}): ${perProcess}${mode.processes > 1 ? `, in each of ${mode.processes} processes per row, pooled` : " per row"}; `
-        + "a row's verdict rests on the median of its rounds.\n");
-    printTargets(byScenarioAndKind(rows), startUp.configuredMs / startUp.typeCheckingMs, roundsEvidence(ADVICE[mode.name] ?? ADVICE.fixed));
+    const evidence = roundsEvidence([`Rounds (${mode.name}): ${perProcess}${mode.processes > 1 ? `, in each of ${mode.processes} processes per row, pooled` : " per row"}; `
+        + "a row's verdict rests on the median of its rounds."], ADVICE[mode.name] ?? ADVICE.fixed);
+    console.log(`${evidence.explanation.join("\n")}\n`);
+    printTargets(byScenarioAndKind(rows), startUp.configuredMs / startUp.typeCheckingMs, evidence);
     printFigures(rows);
     printStartUp(startUp);
     if (perType) printResourceTypes(perType);
@@ -169,7 +171,7 @@ function measureAndReport(): void {
 /** What would resolve more, after a run in each mode (BENCH_ROUNDS: "fixed"). */
 const ADVICE: { [mode: string]: string } = {
     [DEFAULT_MODE.name]: `\`npm run bench -- --precise\` gives each row more rounds (about ${PRECISE_MODE.minutes} minutes in all).`,
-    [PRECISE_MODE.name]: "Runs kept with --save can be judged together (--judge), each process one value (two --precise runs give 6 a row), or each run, from five runs on (docs/benchmark.md, Saved runs).",
+    [PRECISE_MODE.name]: `Runs kept with --save can be judged together (--judge), each process one value (two --precise runs give 6 a row), or each run, from ${FEWEST_FOR_VERDICT} runs a row on (docs/benchmark.md, Saved runs).`,
     fixed: "More rounds narrow an interval, but BENCH_ROUNDS runs one process a row, which can be off by more than its interval says; --precise pools three.",
 };
 

@@ -1,12 +1,12 @@
-import { Evidence, fixed, MAX_COST_RATIO, ROW_CONFIDENCE } from "./evidence";
+import type { Evidence } from "./evidence";
 import { BARE_CONFIG_MAP } from "./measurement";
 import { pooled, SavedRow, StartUp } from "./savedRuns";
-import { fewestValuesForInterval, judgeMedian, Judgement, Verdict } from "./verdicts";
+import { CONFIDENCE, FEWEST_FOR_VERDICT, MAX_COST_RATIO, MAX_START_UP_RATIO } from "./targets";
+import { judgeMedian, Judgement, Verdict } from "./verdicts";
 
 // The benchmark's report (main.ts measures, or reads saved runs): targets first, then figures and start-up.
 
-/** Start-up's target: at most 0.5 × ts-node with type-checking. */
-export const MAX_START_UP_RATIO = 0.5;
+export const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 /** A ratio as printed: two decimals, or three where two would round it onto the target. */
 function ratioText(value: number, target: number): string {
@@ -28,13 +28,13 @@ function ends(rows: SavedRow[]): { from: SavedRow; to: SavedRow } {
 export function printTargets(groups: SavedRow[][], startUpRatio: number, evidence: Evidence): void {
     console.log("## Targets\n");
     const { detail } = evidence;
-    console.log(`| scenario | destinations | component ÷ direct (≤ ${fixed(MAX_COST_RATIO)}) | ${ROW_CONFIDENCE * 100}% interval | verdict | ${evidence.unit} | component ÷ bare (information) |`
+    console.log(`| scenario | destinations | component ÷ direct (≤ ${fixed(MAX_COST_RATIO)}) | ${CONFIDENCE * 100}% interval | verdict | ${evidence.unit} | component ÷ bare (information) |`
         + `${detail ? ` ${detail.heading} |` : ""}`);
     console.log(`|---|---|---:|---|---|---:|---:|${detail ? "---|" : ""}`);
     const verdicts: Verdict[] = [];
     for (const row of groups.flat()) {
         const values = evidence.values(row);
-        const judgement = judgeMedian(values, MAX_COST_RATIO, ROW_CONFIDENCE);
+        const judgement = judgeMedian(values, MAX_COST_RATIO, CONFIDENCE);
         verdicts.push(judgement.verdict);
         console.log(`| ${row.scenario} | ${row.destinations} ${row.kind} | ${ratioText(judgement.value, MAX_COST_RATIO)}× | ${intervalText(judgement, MAX_COST_RATIO, evidence)} | `
             + `${judgement.verdict} | ${values.length} | ${fixed(pooled(row.processes).componentToBare)}× |${detail ? ` ${detail.cell(row)} |` : ""}`);
@@ -59,7 +59,7 @@ export function printTargets(groups: SavedRow[][], startUpRatio: number, evidenc
     const count = (verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
     console.log(`\nEvaluation and flatness: ${count("met")} met, ${count("MISSED")} missed, ${count("unresolved")} unresolved of ${verdicts.length}.`);
     if (count("unresolved") > 0) {
-        console.log(`Unresolved: the interval spans the target, or there were too few ${evidence.unit} for one (fewer than ${fewestValuesForInterval(ROW_CONFIDENCE)} `
+        console.log(`Unresolved: the interval spans the target, or there were too few ${evidence.unit} for one (fewer than ${FEWEST_FOR_VERDICT} `
             + `in a row; flatness needs ${evidence.flatness.needs}). ${evidence.advice}`);
     }
 }

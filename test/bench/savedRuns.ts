@@ -66,7 +66,7 @@ export function savedRun(mode: string, rows: SavedRow[], startUp: StartUp): Save
     return { format: SAVED_RUN_FORMAT, savedAt: new Date().toISOString(), mode, machine: thisMachine(), rows, startUp };
 }
 
-/** Each process's median of its rounds' component ÷ direct: the values a judgement across runs rests on. */
+/** Each process's median of its rounds' component ÷ direct: one value each, when saved runs are judged by process. */
 export function processMedians(processes: Measurement[]): number[] {
     return processes.map((m) => median(m.componentToDirectByRound));
 }
@@ -99,9 +99,13 @@ export function parseSavedRun(text: string, source: string): SavedRun {
         fail("startUp is incomplete");
     }
     if (!Array.isArray(run.rows) || run.rows.length === 0) fail("it has no rows");
+    const rowsSeen = new Set<string>();
     for (const row of run.rows) {
         const at = `row ${row?.scenario}, ${row?.destinations} ${row?.kind}`;
         if (typeof row?.scenario !== "string" || typeof row.kind !== "string" || !Number.isInteger(row.destinations)) fail(`${at} lacks its scenario, kind or count`);
+        // A run measures each row once; a row twice would count the run twice in it (evidence.ts).
+        if (rowsSeen.has(at)) fail(`${at} is there twice`);
+        rowsSeen.add(at);
         if (!Array.isArray(row.processes) || row.processes.length === 0) fail(`${at} has no processes`);
         for (const m of row.processes) {
             const ratios = m?.componentToDirectByRound;

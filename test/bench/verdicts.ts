@@ -1,16 +1,17 @@
 import { median } from "./measurement";
 
-// How the benchmark judges a target from paired rounds: on a confidence interval, never on a median alone. On a 2-core
-// machine one round's component ÷ direct can be 0.8 or 1.3 where the median is 1.05, so a median of a few rounds
-// falls either side of 1.10 by chance; a verdict says which, or that the run was too short to tell.
+// How the benchmark judges a target from its values (a run's rounds, or saved runs' processes or runs: evidence.ts):
+// on a confidence interval, never on a median alone. On a 2-core machine one round's component ÷ direct can be 0.8 or
+// 1.3 where the median is 1.05, so a median of a few rounds falls either side of 1.10 by chance; a verdict says which,
+// or that there were too few values to tell.
 
 /** met: the whole interval is within the target; MISSED: all of it is beyond; unresolved: it spans the target, or there is none. */
 export type Verdict = "met" | "MISSED" | "unresolved";
 
 export interface Judgement {
-    /** The estimate: a median of rounds, or for flatness a quotient of two. */
+    /** The estimate: a median of the values, or for flatness a quotient of two rows' medians, or the median of runs' own quotients. */
     value: number;
-    /** Where the true value lies with the interval's coverage; undefined with too few rounds. */
+    /** Where the true value lies with the interval's coverage; undefined with too few values. */
     interval?: Interval;
     verdict: Verdict;
 }
@@ -22,7 +23,7 @@ export function verdictAtMost(interval: Interval | undefined, target: number): V
     return interval.low > target ? "MISSED" : "unresolved";
 }
 
-/** A row's component ÷ direct from its values (its rounds' ratios, or its processes' medians), judged against "at most `target`" at `confidence`. */
+/** The median of `values` (a row's rounds', processes' or runs' component ÷ direct, or runs' flatness quotients), judged against "at most `target`" at `confidence`. */
 export function judgeMedian(values: number[], target: number, confidence: number): Judgement {
     const interval = medianInterval(values, confidence);
     return { value: median(values), interval, verdict: verdictAtMost(interval, target) };
