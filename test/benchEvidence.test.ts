@@ -49,6 +49,7 @@ describe("benchmark evidence: the unit saved runs are judged by", () => {
         assert.strictEqual(byProcess.unit, "processes");
         assert.match(byProcess.advice, /once every row has 5 runs, the run becomes the unit \(fewer now: waypoint 100 outside\)\.$/);
         assert.strictEqual(byProcess.flatness.needs, "6 processes in each of its rows");
+        assert.match(savedRunsEvidence(combineRuns(runsOnMachines([1.0, 1.1], 1.0))).advice, /the run becomes the unit \(every row has fewer now\)\.$/);
     });
 
     it("gives the interval of the runs' values, which processes that share a machine would make narrower than it is", () => {

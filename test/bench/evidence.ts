@@ -60,7 +60,9 @@ function runsColumn(runs: CombinedRuns): Evidence["detail"] {
 /** Saved runs judged with the process as the unit; `shortRows` have too few runs to make the run the unit. */
 export function processEvidence(runs: CombinedRuns, shortRows: SavedRow[]): Evidence {
     const values = (row: SavedRow) => processMedians(row.processes);
-    const short = shortRows.map((row) => `${row.scenario} ${row.destinations} ${row.kind}`).join(", ");
+    const short = shortRows.length === runs.rows.length
+        ? "every row has fewer now"
+        : `fewer now: ${shortRows.map((row) => `${row.scenario} ${row.destinations} ${row.kind}`).join(", ")}`;
     return {
         unit: "processes",
         values,
@@ -70,8 +72,7 @@ export function processEvidence(runs: CombinedRuns, shortRows: SavedRow[]): Evid
             "interval treats processes as independent. Processes of one run share that run's machine; where the runs' own medians",
             "(last column) disagree by more than the interval's width, read the interval as too narrow.",
         ],
-        advice: `More saved runs of the same code add processes; once every row has ${FEWEST_FOR_VERDICT} runs, the run becomes the unit`
-            + `${short ? ` (fewer now: ${short})` : ""}.`,
+        advice: `More saved runs of the same code add processes; once every row has ${FEWEST_FOR_VERDICT} runs, the run becomes the unit (${short}).`,
         detail: runsColumn(runs),
     };
 }
