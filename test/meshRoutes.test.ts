@@ -44,6 +44,37 @@ describe("mesh routes as Istio resolves them, for clients in every namespace (te
         });
     }
 
+    describe("a mesh whose default exportTo is \".\" for VirtualServices, ServiceEntries and DestinationRules", () => {
+        const args = everyKindOfDestinationArgs();
+        const config = resolveConfig(args);
+        let run: Awaited<ReturnType<typeof runComponent>>;
+        const hardened = (registrations: typeof run.registrations) => ({ ...meshOf([programRun(registrations)], [gatewayService(config)]), defaultExportTo: ["."] });
+
+        before(async () => { run = await runComponent(args, cheapProviders); });
+
+        it("still routes every destination from every client namespace, and at the gateway: every object says where it is seen", () => {
+            const mesh = hardened(run.registrations);
+            for (const client of clientNamespaces(config)) {
+                assert.deepStrictEqual(config.destinations.map((d) => meshRouteProblem(mesh, client, config, d)), config.destinations.map(() => ""), client);
+            }
+            assert.deepStrictEqual(config.destinations.map((d) => gatewayRouteProblem(mesh, config, d)), config.destinations.map(() => ""));
+        });
+
+        it("would leave other namespaces without a mesh route and the gateway without its route, were exportTo left to the mesh", () => {
+            const unstated = run.registrations.map((r) => (["VirtualService", "ServiceEntry"].includes(r.inputs.kind)
+                ? { ...r, inputs: { ...r.inputs, spec: { ...r.inputs.spec, exportTo: undefined } } }
+                : r));
+            const mesh = hardened(unstated);
+            const nginx = config.destinations[0];
+            const outside = config.destinations.find((d) => d.server === undefined)!;
+            assert.strictEqual(meshRouteProblem(mesh, config.routingNamespace, config, nginx), "");
+            // Under ALLOW_ANY such a client's http://H would leave as plain HTTP, past the gateway and its policy.
+            assert.match(meshRouteProblem(mesh, "shop", config, nginx), /: 0 mesh routes$/);
+            assert.match(meshRouteProblem(mesh, "shop", config, outside), /: host not registered$/);
+            assert.match(gatewayRouteProblem(mesh, config, nginx), /: 0 routes bound to /);
+        });
+    });
+
     it("catches the 503 of a gateway-bound rule left in the routing namespace (the layout before this fix)", async () => {
         const args = everyKindOfDestinationArgs();
         const config = resolveConfig(args);

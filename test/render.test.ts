@@ -51,6 +51,7 @@ describe("Istio specs", () => {
     it("VirtualService: mesh :80 → gateway subset :443, gateway :443 → host", () => {
         assert.deepStrictEqual(renderVirtualService(nginx, walkthrough), {
             hosts: [HOST],
+            exportTo: ["*"],
             gateways: ["istio-egressgateway", "mesh"],
             http: [
                 {
@@ -100,6 +101,7 @@ describe("Istio specs", () => {
     it("ServiceEntry: an outside host resolved by DNS, on 80 and its TLS port", () => {
         assert.deepStrictEqual(renderServiceEntry(partner), {
             hosts: ["api.partner.example.org"],
+            exportTo: ["*"],
             location: "MESH_EXTERNAL",
             resolution: "DNS",
             ports: [{ number: 80, name: "http", protocol: "HTTP" }, { number: 443, name: "https", protocol: "HTTPS" }],

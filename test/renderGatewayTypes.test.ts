@@ -40,6 +40,7 @@ describe("Gateway API specs (gateway.type gateway-api)", () => {
     it("mesh VirtualService: port 80 of the host to the destination's subset of <name>-istio on 443", () => {
         assert.deepStrictEqual(renderMeshVirtualService(nginx, gatewayApi.gateway), {
             hosts: [NGINX.host],
+            exportTo: ["*"],
             gateways: ["mesh"],
             http: [{
                 match: [{ gateways: ["mesh"], port: 80 }],
@@ -94,6 +95,7 @@ describe("waypoint specs (gateway.type waypoint)", () => {
         assert.deepStrictEqual(waypointBindingLabels(waypoint.gateway), { "istio.io/use-waypoint": "waypoint", "istio.io/use-waypoint-namespace": "istio-egress" });
         assert.deepStrictEqual(renderWaypointServiceEntry(waypointPartner), {
             hosts: [PARTNER.host],
+            exportTo: ["*"],
             location: "MESH_EXTERNAL",
             resolution: "DNS",
             ports: [{ number: 80, name: "http", protocol: "HTTP", targetPort: 443 }],

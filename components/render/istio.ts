@@ -38,6 +38,14 @@ export function renderGateway(config: Pick<ResolvedConfig, "gateway" | "destinat
 }
 
 /**
+ * Where a route or a host registration is seen: everywhere, said outright. Objects without `exportTo` take the mesh's
+ * `defaultVirtualServiceExportTo` / `defaultServiceExportTo` (pilot/pkg/model/push_context.go), and with those set to
+ * "." (a hardening some meshes use) the egress gateway in its own namespace would find no route, and clients in other namespaces
+ * no mesh route, so their `http://H` would leave as plain HTTP past the gateway and its policy.
+ */
+export const EXPORTED_TO_ALL = "*";
+
+/**
  * Sidecar → gateway: the destination's own subset, so each destination keeps its SNI.
  *
  * Every client sidecar must find this rule. Istio looks for a client's DestinationRule in the client's namespace, then
@@ -52,7 +60,7 @@ export function renderGateway(config: Pick<ResolvedConfig, "gateway" | "destinat
 export function renderGatewayDestinationRule(destination: ResolvedDestination, gateway: ResolvedGateway): DestinationRuleSpec {
     return {
         host: objectNames.gatewayHost(gateway),
-        exportTo: ["*"],
+        exportTo: [EXPORTED_TO_ALL],
         subsets: [{
             name: objectNames.subset(destination),
             trafficPolicy: {
@@ -77,6 +85,7 @@ export function renderVirtualService(destination: ResolvedDestination, config: P
     const gatewayObject = objectNames.gatewayObject(config);
     return {
         hosts: [destination.host],
+        exportTo: [EXPORTED_TO_ALL],
         gateways: [gatewayObject, "mesh"],
         http: [
             meshToGatewayRoute(destination, gateway),
@@ -94,7 +103,7 @@ export function renderVirtualService(destination: ResolvedDestination, config: P
  * outside hosts too, and it reaches the destination's own gateway subset, so each keeps its SNI.
  */
 export function renderMeshVirtualService(destination: ResolvedDestination, gateway: ResolvedGateway): VirtualServiceSpec {
-    return { hosts: [destination.host], gateways: ["mesh"], http: [meshToGatewayRoute(destination, gateway)] };
+    return { hosts: [destination.host], exportTo: [EXPORTED_TO_ALL], gateways: ["mesh"], http: [meshToGatewayRoute(destination, gateway)] };
 }
 
 /**
@@ -131,6 +140,7 @@ export function renderOriginationDestinationRule(destination: ResolvedDestinatio
 export function renderServiceEntry(destination: ResolvedDestination): ServiceEntrySpec {
     return {
         hosts: [destination.host],
+        exportTo: [EXPORTED_TO_ALL],
         location: "MESH_EXTERNAL",
         resolution: "DNS",
         ports: [

@@ -2,7 +2,7 @@ import type { IGateway } from "@kubernetes-models/gateway-api/gateway.networking
 import { ResolvedDestination, ResolvedGateway } from "../config";
 import { PolicyAttachment } from "./authorization";
 import { GATEWAY_API_GROUP } from "./gatewayApi";
-import { MESH_HTTP_PORT, ServiceEntrySpec } from "./istio";
+import { EXPORTED_TO_ALL, MESH_HTTP_PORT, ServiceEntrySpec } from "./istio";
 
 /** HBONE, the port ztunnel sends a waypoint its traffic on. */
 export const HBONE_PORT = 15008;
@@ -45,6 +45,7 @@ export function renderWaypointServiceEntry(destination: ResolvedDestination): Se
     const { server } = destination;
     return {
         hosts: [destination.host],
+        exportTo: [EXPORTED_TO_ALL],
         location: "MESH_EXTERNAL",
         resolution: "DNS",
         ports: [{ number: MESH_HTTP_PORT, name: "http", protocol: "HTTP", targetPort: destination.port }],

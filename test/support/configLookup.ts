@@ -6,10 +6,13 @@
  *   namespace (istio-system by default), and stops at the first that has a rule for the host. Rules for one host in one
  *   namespace are merged: unique subsets concatenated, first rule's traffic policy kept (`mergeDestinationRule()` in
  *   pilot/pkg/model/destination_rule.go).
- * - VirtualServices, ServiceEntries and Services: visible in every namespace they are exported to (default `*`).
- * - `exportTo`: `*` every namespace, `.` the object's own, `~` none, otherwise the namespaces named.
- * Not modelled: Sidecar resources narrowing a namespace's view, workloadSelector on DestinationRules, mesh-wide
- * default exportTo other than `*`.
+ * - VirtualServices, ServiceEntries and Services: visible in every namespace they are exported to.
+ * - `exportTo`: `*` every namespace, `.` the object's own, `~` none, otherwise the namespaces named. An Istio object
+ *   without one takes the mesh's default (`defaultVirtualServiceExportTo`, `defaultServiceExportTo`,
+ *   `defaultDestinationRuleExportTo` in MeshConfig; `*` unless set), as push_context.go applies them; `defaultExportTo`
+ *   here sets all three at once.
+ * Not modelled: Sidecar resources narrowing a namespace's view, workloadSelector on DestinationRules, the mesh default
+ * applied to Kubernetes Services (the gateway installer's part: its Service's `networking.istio.io/exportTo`).
  */
 
 export const DEFAULT_ROOT_NAMESPACE = "istio-system";
@@ -32,6 +35,8 @@ export interface MeshConfig {
     objects: IstioObject[];
     services: KubernetesService[];
     rootNamespace?: string;
+    /** The mesh-wide exportTo of Istio objects that state none (default `*`). */
+    defaultExportTo?: string[];
 }
 
 /** The merged DestinationRule a proxy applies for one host, and where it was found. */
@@ -77,9 +82,18 @@ function merge(namespace: string, rules: IstioObject[]): AppliedDestinationRule 
     return { namespace, from: rules.map((r) => r.name), subsets, trafficPolicy: rules.find((r) => r.spec.trafficPolicy)?.spec.trafficPolicy };
 }
 
+/** An Istio object's exportTo, or the mesh's default where it states none. */
+function exportOf(mesh: MeshConfig, object: IstioObject): string[] | undefined {
+    return object.spec.exportTo?.length ? object.spec.exportTo : mesh.defaultExportTo;
+}
+
+function isVisibleTo(mesh: MeshConfig, object: IstioObject, clientNamespace: string): boolean {
+    return isExportedTo(exportOf(mesh, object), object.namespace, clientNamespace);
+}
+
 /** push_context.go's "private only": exported to nothing beyond its own namespace. */
-function isPrivateOnly(rule: IstioObject): boolean {
-    const exportTo: string[] = rule.spec.exportTo ?? [];
+function isPrivateOnly(mesh: MeshConfig, rule: IstioObject): boolean {
+    const exportTo = exportOf(mesh, rule) ?? [];
     return exportTo.length === 1 && (exportTo[0] === "." || exportTo[0] === rule.namespace);
 }
 
@@ -96,7 +110,7 @@ export function isRegistered(mesh: MeshConfig, clientNamespace: string, host: st
 
 /** Objects of `kind` a proxy in `clientNamespace` can see. */
 export function visible(mesh: MeshConfig, kind: string, clientNamespace: string): IstioObject[] {
-    return mesh.objects.filter((o) => o.kind === kind && isExportedTo(o.spec.exportTo, o.namespace, clientNamespace));
+    return mesh.objects.filter((o) => o.kind === kind && isVisibleTo(mesh, o, clientNamespace));
 }
 
 /** The DestinationRule a proxy in `clientNamespace` applies to traffic for `host`, or undefined if none is on its path. */
@@ -105,16 +119,16 @@ export function destinationRuleFor(mesh: MeshConfig, clientNamespace: string, ho
     const rulesIn = (namespace: string) => mesh.objects.filter((o) => o.kind === "DestinationRule" && o.namespace === namespace);
     // 1. The proxy's own namespace: every rule there that is visible there. In the root namespace, only its private rules.
     const own = clientNamespace === root
-        ? rulesIn(root).filter(isPrivateOnly)
-        : rulesIn(clientNamespace).filter((rule) => isExportedTo(rule.spec.exportTo, rule.namespace, clientNamespace));
+        ? rulesIn(root).filter((rule) => isPrivateOnly(mesh, rule))
+        : rulesIn(clientNamespace).filter((rule) => isVisibleTo(mesh, rule, clientNamespace));
     const local = merge(clientNamespace, mostSpecificMatch(own, host));
     if (local) return local;
     // 2 and 3. Rules exported from the service's namespace, then from the root. Within a namespace the most specific host
     // match is chosen first and then filtered by exportTo; if none of it is exported to this client, the search goes on.
     const exportedFrom = (namespace: string) => {
-        const matched = mostSpecificMatch(rulesIn(namespace).filter((rule) => !isPrivateOnly(rule)), host);
+        const matched = mostSpecificMatch(rulesIn(namespace).filter((rule) => !isPrivateOnly(mesh, rule)), host);
         return matched.length === 0 ? undefined
-            : merge(namespace, matched.filter((rule) => isExportedTo(rule.spec.exportTo, rule.namespace, clientNamespace)));
+            : merge(namespace, matched.filter((rule) => isVisibleTo(mesh, rule, clientNamespace)));
     };
     const serviceNs = serviceNamespace(mesh, clientNamespace, host);
     if (serviceNs !== undefined) {
