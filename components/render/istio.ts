@@ -39,9 +39,10 @@ export function renderGateway(config: Pick<ResolvedConfig, "gateway" | "destinat
 
 /**
  * Where a route or a host registration is seen: everywhere, said outright. Objects without `exportTo` take the mesh's
- * `defaultVirtualServiceExportTo` / `defaultServiceExportTo` (pilot/pkg/model/push_context.go), and with those set to
- * "." (a hardening some meshes use) the egress gateway in its own namespace would find no route, and clients in other namespaces
- * no mesh route, so their `http://H` would leave as plain HTTP past the gateway and its policy.
+ * `defaultVirtualServiceExportTo` / `defaultServiceExportTo` (pilot/pkg/model/push_context.go). With those set to "."
+ * (a hardening some meshes use) the egress gateway in its own namespace would find no route, and clients in other
+ * namespaces no mesh route: under `ALLOW_ANY` an outside host's `http://H` would leave as plain HTTP, past the gateway
+ * and its policy.
  */
 export const EXPORTED_TO_ALL = "*";
 
