@@ -56,7 +56,7 @@ describe("benchmark evidence: the unit saved runs are judged by", () => {
         const combined = combineRuns(runsOnMachines([1.04, 1.06, 1.07, 1.08, 1.13], 1.0));
         const [small] = combined.rows;
         const byRun = runEvidence(combined);
-        const byProcess = processEvidence(combined, []);
+        const byProcess = processEvidence(combined);
         assert.deepStrictEqual([byRun.values(small).length, byProcess.values(small).length], [5, 15]);
         // Five runs: the lowest and highest hold the median with 1 - 2/32 = 93.75%, and 1.13 is beyond the target.
         const runJudgement = judgeMedian(byRun.values(small), 1.1, 0.9);
@@ -73,7 +73,7 @@ describe("benchmark evidence: the unit saved runs are judged by", () => {
         const paired = runEvidence(flat).flatness.judge(from, to);
         assert.deepStrictEqual([rounded(paired.value), rounded(paired.interval!.low), rounded(paired.interval!.high), paired.verdict], [1.02, 1.02, 1.02, "met"]);
         // Unpaired, the machines' spread divides into itself: the interval spans the target.
-        assert.strictEqual(processEvidence(flat, []).flatness.judge(from, to).verdict, "unresolved");
+        assert.strictEqual(processEvidence(flat).flatness.judge(from, to).verdict, "unresolved");
         const growing = combineRuns(runsOnMachines(machines, 1.2));
         assert.strictEqual(runEvidence(growing).flatness.judge(growing.rows[0], growing.rows[1]).verdict, "MISSED");
         assert.match(runEvidence(flat).flatness.needs, /^5 runs with both of its rows$/);

@@ -57,12 +57,18 @@ function runsColumn(runs: CombinedRuns): Evidence["detail"] {
     return { heading: "each run's median", cell: (row) => [...runValues(runs, row).values()].map((value) => fixed(value)).join(", ") };
 }
 
-/** Saved runs judged with the process as the unit; `shortRows` have too few runs to make the run the unit. */
-export function processEvidence(runs: CombinedRuns, shortRows: SavedRow[]): Evidence {
+/** The rows with too few runs for an interval over runs. */
+function rowsShortOfRuns(runs: CombinedRuns): SavedRow[] {
+    return runs.rows.filter((row) => runs.runsOf(row).length < FEWEST_FOR_VERDICT);
+}
+
+/** Saved runs judged with the process as the unit, as they are while some row is short of runs. */
+export function processEvidence(runs: CombinedRuns): Evidence {
     const values = (row: SavedRow) => processMedians(row.processes);
+    const shortRows = rowsShortOfRuns(runs);
     const short = shortRows.length === runs.rows.length
         ? "every row has fewer now"
-        : `fewer now: ${shortRows.map((row) => `${row.scenario} ${row.destinations} ${row.kind}`).join(", ")}`;
+        : `fewer now: ${shortRows.length === 0 ? "none" : shortRows.map((row) => `${row.scenario} ${row.destinations} ${row.kind}`).join(", ")}`;
     return {
         unit: "processes",
         values,
@@ -108,6 +114,5 @@ export function runEvidence(runs: CombinedRuns): Evidence {
 
 /** The honest unit for saved runs: the run, once every row has enough of them for an interval; until then the process. */
 export function savedRunsEvidence(runs: CombinedRuns): Evidence {
-    const shortRows = runs.rows.filter((row) => runs.runsOf(row).length < FEWEST_FOR_VERDICT);
-    return shortRows.length === 0 ? runEvidence(runs) : processEvidence(runs, shortRows);
+    return rowsShortOfRuns(runs).length === 0 ? runEvidence(runs) : processEvidence(runs);
 }
