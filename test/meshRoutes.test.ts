@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { EgressTlsOriginationArgs, resolveConfig } from "../components";
 import { ResolvedConfig } from "../components/config";
+import { objectNames } from "../components/naming";
 import { cheapProviders } from "./support/cheapProviders";
 import { MeshConfig } from "./support/configLookup";
 import { programRun } from "./support/harness";
@@ -52,19 +53,30 @@ describe("mesh routes as Istio resolves them, for clients in every namespace (te
 
         before(async () => { run = await runComponent(args, cheapProviders); });
 
-        it("still routes every destination from every client namespace, and at the gateway: every object says where it is seen", () => {
+        it("sends every client's request to the gateway's subset, and fails closed only where Kubernetes Services stay hidden", () => {
+            // The component's VirtualServices and ServiceEntries say exportTo "*"; Kubernetes Services take the mesh's
+            // default too, and the gateway's and the servers' carry no networking.istio.io/exportTo annotation yet: the
+            // gateway host is unregistered outside its namespace (a 503), and so is an in-cluster server's host outside
+            // its own. No outside host is left unregistered, so none is reached in plain text past the gateway.
             const mesh = hardened(run.registrations);
-            for (const client of clientNamespaces(config)) {
-                assert.deepStrictEqual(config.destinations.map((d) => meshRouteProblem(mesh, client, config, d)), config.destinations.map(() => ""), client);
+            for (const client of clientNamespaces(config).filter((namespace) => namespace !== config.gateway.namespace)) {
+                assert.deepStrictEqual(config.destinations.map((d) => meshRouteProblem(mesh, client, config, d).replace(/^.*: /, "")),
+                    config.destinations.map((d) => (d.server ? "host not registered" : `gateway host ${objectNames.gatewayHost(config.gateway)} not registered`)), client);
             }
-            assert.deepStrictEqual(config.destinations.map((d) => gatewayRouteProblem(mesh, config, d)), config.destinations.map(() => ""));
+            // With the Services exported to all (as the annotation would), every destination routes, at the gateway too.
+            const annotated = { ...mesh, services: mesh.services.map((service) => ({ ...service, exportTo: ["*"] })) };
+            for (const client of clientNamespaces(config)) {
+                assert.deepStrictEqual(config.destinations.map((d) => meshRouteProblem(annotated, client, config, d)), config.destinations.map(() => ""), client);
+            }
+            assert.deepStrictEqual(config.destinations.map((d) => gatewayRouteProblem(annotated, config, d)), config.destinations.map(() => ""));
         });
 
         it("would leave other namespaces without a mesh route and the gateway without its route, were exportTo left to the mesh", () => {
             const unstated = run.registrations.map((r) => (["VirtualService", "ServiceEntry"].includes(r.inputs.kind)
                 ? { ...r, inputs: { ...r.inputs, spec: { ...r.inputs.spec, exportTo: undefined } } }
                 : r));
-            const mesh = hardened(unstated);
+            const hidden = hardened(unstated);
+            const mesh = { ...hidden, services: hidden.services.map((service) => ({ ...service, exportTo: ["*"] })) };
             const nginx = config.destinations[0];
             const outside = config.destinations.find((d) => d.server === undefined)!;
             assert.strictEqual(meshRouteProblem(mesh, config.routingNamespace, config, nginx), "");

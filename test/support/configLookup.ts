@@ -8,11 +8,11 @@
  *   pilot/pkg/model/destination_rule.go).
  * - VirtualServices, ServiceEntries and Services: visible in every namespace they are exported to.
  * - `exportTo`: `*` every namespace, `.` the object's own, `~` none, otherwise the namespaces named. An Istio object
- *   without one takes the mesh's default (`defaultVirtualServiceExportTo`, `defaultServiceExportTo`,
- *   `defaultDestinationRuleExportTo` in MeshConfig; `*` unless set), as push_context.go applies them; `defaultExportTo`
- *   here sets all three at once.
- * Not modelled: Sidecar resources narrowing a namespace's view, workloadSelector on DestinationRules, the mesh default
- * applied to Kubernetes Services (the gateway installer's part: its Service's `networking.istio.io/exportTo`).
+ *   without one, and a Kubernetes Service without a `networking.istio.io/exportTo` annotation, takes the mesh's default
+ *   (`defaultVirtualServiceExportTo`, `defaultServiceExportTo`, `defaultDestinationRuleExportTo` in MeshConfig; `*`
+ *   unless set; push_context.go `serviceExportTo`, virtualservice_controller.go); `defaultExportTo` here sets all three.
+ * Not modelled: Sidecar resources narrowing a namespace's view, workloadSelector on DestinationRules, a DestinationRule
+ * default other than `.` or `*` (Istio honours only those two there), MeshConfig `serviceEntryVisibility`.
  */
 
 export const DEFAULT_ROOT_NAMESPACE = "istio-system";
@@ -24,7 +24,7 @@ export interface IstioObject {
     spec: any;
 }
 
-/** A Kubernetes Service: registered at `<name>.<namespace>.svc.cluster.local`, exported to all unless annotated otherwise. */
+/** A Kubernetes Service: registered at `<name>.<namespace>.svc.cluster.local`, exported as annotated, or as the mesh's default. */
 export interface KubernetesService {
     namespace: string;
     name: string;
@@ -99,7 +99,7 @@ function isPrivateOnly(mesh: MeshConfig, rule: IstioObject): boolean {
 
 /** The namespace whose Service or ServiceEntry registers `host`, as visible from `clientNamespace`. */
 export function serviceNamespace(mesh: MeshConfig, clientNamespace: string, host: string): string | undefined {
-    const service = mesh.services.find((s) => serviceHost(s) === host && isExportedTo(s.exportTo, s.namespace, clientNamespace));
+    const service = mesh.services.find((s) => serviceHost(s) === host && isExportedTo(s.exportTo ?? mesh.defaultExportTo, s.namespace, clientNamespace));
     if (service) return service.namespace;
     return visible(mesh, "ServiceEntry", clientNamespace).find((entry) => (entry.spec.hosts as string[]).some((h) => hostMatches(h, host)))?.namespace;
 }
